@@ -1,0 +1,29 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import TemplateView
+
+admin.site.site_header = "Mentoring programme office"
+admin.site.site_title = "Mentoring office"
+admin.site.index_title = "Programme administration"
+
+
+def page(template: str) -> TemplateView:
+    return TemplateView.as_view(template_name=f"public/{template}.html")
+
+
+public_patterns = (
+    [
+        path("", page("home"), name="home"),
+        path("how-it-works/", page("how_it_works"), name="how_it_works"),
+        path("eligibility/", page("eligibility"), name="eligibility"),
+        path("tips/", page("tips"), name="tips"),
+        path("privacy/", page("privacy"), name="privacy"),
+    ],
+    "public",
+)
+
+urlpatterns = [
+    path("", include(public_patterns)),
+    path("", include("programme.applications.urls")),
+    path("admin/", admin.site.urls),
+]
