@@ -19,7 +19,7 @@ from programme.core.crypto import normalise_email
 from programme.core.languages import LANGUAGE_CHOICES
 from programme.core.models import Gender
 
-FORM_TOKEN_SALT = "programme.applications.form-token"
+FORM_TOKEN_SALT = "programme.applications.form-token"  # noqa: S105 (a namespace, not a secret)
 FORM_TOKEN_MAX_AGE_SECONDS = 24 * 60 * 60
 
 # Characters that reorder or hide text (bidirectional embeddings, overrides and
@@ -62,12 +62,32 @@ def validate_multi_line(value: str) -> None:
 
 
 class SingleLineField(forms.CharField):
-    default_validators = [validate_single_line]
+    """A one-line answer. Control characters are checked before surrounding
+    whitespace is stripped, so a trailing line break is rejected too."""
+
+    def to_python(self, value):
+        if isinstance(value, str) and value not in self.empty_values:
+            validate_single_line(value)
+        return super().to_python(value)
 
 
 class MultiLineField(forms.CharField):
+    """A longer answer; line endings are stored as a plain line feed."""
+
     default_validators = [validate_multi_line]
     widget = forms.Textarea(attrs={"rows": 4})
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value.replace("\r\n", "\n").replace("\r", "\n")
+
+
+class Section(Fieldset):
+    """A titled part of the form; styled apart from the fieldsets of radio groups."""
+
+    def __init__(self, legend, *fields, **kwargs):
+        kwargs.setdefault("css_class", "form-section")
+        super().__init__(legend, *fields, **kwargs)
 
 
 def new_form_token() -> str:
@@ -112,7 +132,7 @@ class ApplicationForm(forms.Form):
     languages = forms.MultipleChoiceField(
         label="Languages you can hold a meeting in",
         choices=LANGUAGE_CHOICES,
-        widget=forms.CheckboxSelectMultiple(attrs={"class": "language-choice"}),
+        widget=forms.CheckboxSelectMultiple,
     )
     prior_mentoring = forms.ChoiceField(choices=YES_NO, widget=forms.RadioSelect)
     prior_mentoring_details = MultiLineField(
@@ -129,8 +149,10 @@ class ApplicationForm(forms.Form):
     privacy_consent = forms.BooleanField(
         label="I have read the privacy notice and agree that the society processes my "
         "data to run the mentoring programme.",
-        error_messages={"required": "Please agree to the privacy notice, or we cannot "
-                        "process your application."},
+        error_messages={
+            "required": "Please agree to the privacy notice, or we cannot "
+            "process your application."
+        },
     )
     # A field people never see; automated form fillers tend to complete it.
     website = forms.CharField(
@@ -143,7 +165,7 @@ class ApplicationForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["country"].choices = [("", "Choose a country")] + list(countries)
+        self.fields["country"].choices = [("", "Choose a country"), *countries]
         if not self.is_bound:
             self.initial.setdefault("form_token", new_form_token())
         self.helper = self.build_helper()
@@ -158,24 +180,33 @@ class ApplicationForm(forms.Form):
         helper.form_method = "post"
         helper.attrs = {"novalidate": ""}
         helper.layout = Layout(
-            Fieldset(
+            Section(
                 "About you",
-                Div(Div("given_name", css_class="col-md-6"),
-                    Div("family_name", css_class="col-md-6"), css_class="row"),
-                Div(Div("primary_email", css_class="col-md-6"),
-                    Div("secondary_email", css_class="col-md-6"), css_class="row"),
-                Div(Div("country", css_class="col-md-6"),
-                    Div("institution", css_class="col-md-6"), css_class="row"),
+                Div(
+                    Div("given_name", css_class="col-md-6"),
+                    Div("family_name", css_class="col-md-6"),
+                    css_class="row",
+                ),
+                Div(
+                    Div("primary_email", css_class="col-md-6"),
+                    Div("secondary_email", css_class="col-md-6"),
+                    css_class="row",
+                ),
+                Div(
+                    Div("country", css_class="col-md-6"),
+                    Div("institution", css_class="col-md-6"),
+                    css_class="row",
+                ),
                 "gender",
                 "languages",
             ),
-            Fieldset(
+            Section(
                 "Society membership",
                 "membership_status",
                 "membership_number",
             ),
             *self.role_fieldsets(),
-            Fieldset(
+            Section(
                 "Your consent",
                 HTML(
                     '<p>Please read our <a href="{% url "public:privacy" %}" target="_blank" '
@@ -212,7 +243,9 @@ class ApplicationForm(forms.Form):
         """Check the signed opening time; keep the nonce as ``submission_token``."""
         token = self.data.get(self.add_prefix("form_token"), "")
         try:
-            payload = signing.loads(token, salt=FORM_TOKEN_SALT, max_age=FORM_TOKEN_MAX_AGE_SECONDS)
+            payload = signing.loads(
+                token, salt=FORM_TOKEN_SALT, max_age=FORM_TOKEN_MAX_AGE_SECONDS
+            )
         except signing.SignatureExpired:
             self.replace_form_token()
             self.add_error(
@@ -349,13 +382,16 @@ class MenteeApplicationForm(ApplicationForm):
 
     def role_fieldsets(self) -> list:
         return [
-            Fieldset(
+            Section(
                 "Your career stage",
                 "career_stage",
-                Div(Div("training_year", css_class="col-md-6"),
-                    Div("consultant_years", css_class="col-md-6"), css_class="row"),
+                Div(
+                    Div("training_year", css_class="col-md-6"),
+                    Div("consultant_years", css_class="col-md-6"),
+                    css_class="row",
+                ),
             ),
-            Fieldset(
+            Section(
                 "What you are looking for",
                 "areas",
                 "area_other_details",
@@ -367,7 +403,7 @@ class MenteeApplicationForm(ApplicationForm):
                 "prior_mentoring_details",
                 "motivation",
             ),
-            Fieldset(
+            Section(
                 "Your head of training or department",
                 "head_of_department_name",
                 "head_of_department_email",
@@ -388,7 +424,10 @@ class MenteeApplicationForm(ApplicationForm):
                     "consultant_years", "Please give the number of years since your appointment."
                 )
         head_email = cleaned.get("head_of_department_email")
-        own = {normalise_email(cleaned.get(name) or "") for name in ("primary_email", "secondary_email")}
+        own = {
+            normalise_email(cleaned.get(name) or "")
+            for name in ("primary_email", "secondary_email")
+        }
         if head_email and normalise_email(head_email) in own:
             self.add_error(
                 "head_of_department_email",
@@ -416,7 +455,10 @@ class MentorApplicationForm(ApplicationForm):
 
     practice_years = forms.IntegerField(
         label="Years in independent head and neck radiology practice",
-        validators=[MinValueValidator(0), MaxValueValidator(application_models.MAX_PRACTICE_YEARS)],
+        validators=[
+            MinValueValidator(0),
+            MaxValueValidator(application_models.MAX_PRACTICE_YEARS),
+        ],
         help_text="Count the years since you began reporting independently.",
     )
     interest_research = forms.BooleanField(label="I am interested in research.", required=False)
@@ -439,7 +481,7 @@ class MentorApplicationForm(ApplicationForm):
 
     def role_fieldsets(self) -> list:
         return [
-            Fieldset(
+            Section(
                 "Your experience",
                 "practice_years",
                 "interest_research",
@@ -447,7 +489,7 @@ class MentorApplicationForm(ApplicationForm):
                 "prior_mentoring",
                 "prior_mentoring_details",
             ),
-            Fieldset(
+            Section(
                 "What you can offer",
                 "areas",
                 "area_other_details",

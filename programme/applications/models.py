@@ -82,7 +82,9 @@ class Application(models.Model):
     # Mentee only.
     career_stage = models.CharField(max_length=20, choices=CareerStage.choices, blank=True)
     training_year = models.PositiveSmallIntegerField(
-        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(MAX_TRAINING_YEAR)]
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_TRAINING_YEAR)],
     )
     consultant_years = models.PositiveSmallIntegerField(
         null=True, blank=True, validators=[MaxValueValidator(MAX_CONSULTANT_YEARS)]
@@ -103,7 +105,9 @@ class Application(models.Model):
     interest_research = models.BooleanField(default=False)
     interest_teaching = models.BooleanField(default=False)
     capacity = models.PositiveSmallIntegerField(
-        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(MAX_MENTOR_CAPACITY)]
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_MENTOR_CAPACITY)],
     )
     showcase_consent = models.BooleanField(default=False)
 

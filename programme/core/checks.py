@@ -17,7 +17,8 @@ def check_encryption_keys(app_configs, **kwargs):
         return [
             Error(
                 "BLIND_INDEX_KEY is shorter than 32 characters.",
-                hint="Generate one with 'python -c \"import secrets; print(secrets.token_urlsafe(48))\"'.",
+                hint="Generate one with "
+                "'python -c \"import secrets; print(secrets.token_urlsafe(48))\"'.",
                 id="core.E002",
             )
         ]

@@ -89,3 +89,8 @@ class BlindIndexField(models.CharField):
         value = blind_index(source_value) if source_value else ""
         setattr(model_instance, self.attname, value)
         return value
+
+
+def encrypted_field_names(model) -> set[str]:
+    """Return the names of a model's encrypted fields."""
+    return {field.name for field in model._meta.fields if isinstance(field, EncryptedFieldMixin)}

@@ -147,7 +147,9 @@ class AuditEvent(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
-    action = models.CharField(max_length=100, help_text="Dotted name, such as applications.address.confirmed.")
+    action = models.CharField(
+        max_length=100, help_text="Dotted name, such as applications.address.confirmed."
+    )
     object_type = models.CharField(max_length=100, blank=True)
     object_id = models.CharField(max_length=40, blank=True)
     occurred_at = models.DateTimeField(auto_now_add=True, db_index=True)

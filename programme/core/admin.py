@@ -1,0 +1,110 @@
+from django.contrib import admin
+from django_countries.filters import CountryFilter
+
+from programme.core.admin_search import BlindIndexSearchMixin, ReadableAdmin
+from programme.core.models import AuditEvent, Person, ProgrammeSettings
+
+
+@admin.register(Person)
+class PersonAdmin(BlindIndexSearchMixin, ReadableAdmin):
+    list_display = ("id", "name", "country", "gender", "primary_confirmed", "secondary_confirmed")
+    list_display_links = ("id", "name")
+    list_filter = (("country", CountryFilter), "gender")
+    # The search box hashes the term and compares it with these indexes.
+    search_fields = ("primary_email_index", "secondary_email_index")
+    ordering = ("-id",)
+    fieldsets = (
+        ("Name", {"fields": ("given_name", "family_name")}),
+        (
+            "Contact",
+            {
+                "fields": (
+                    "primary_email",
+                    "primary_email_confirmed_at",
+                    "secondary_email",
+                    "secondary_email_confirmed_at",
+                )
+            },
+        ),
+        ("Practice", {"fields": ("institution", "country", "gender", "languages")}),
+    )
+    readonly_fields = ("primary_email_confirmed_at", "secondary_email_confirmed_at")
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    @admin.display(description="Name")
+    def name(self, person: Person) -> str:
+        return person.full_name
+
+    @admin.display(description="First address confirmed", boolean=True)
+    def primary_confirmed(self, person: Person) -> bool:
+        return person.primary_email_confirmed_at is not None
+
+    @admin.display(description="Second address confirmed", boolean=True)
+    def secondary_confirmed(self, person: Person) -> bool:
+        return person.secondary_email_confirmed_at is not None
+
+
+@admin.register(ProgrammeSettings)
+class ProgrammeSettingsAdmin(admin.ModelAdmin):
+    fieldsets = (
+        ("Society", {"fields": ("society_name", "programme_name", "office_email")}),
+        (
+            "Eligibility",
+            {
+                "fields": (
+                    "mentee_min_training_year",
+                    "mentee_max_consultant_years",
+                    "mentor_min_practice_years",
+                )
+            },
+        ),
+        (
+            "Terms and periods",
+            {
+                "fields": (
+                    "mentor_term_years",
+                    "mentee_term_years",
+                    "minimum_meetings",
+                    "checkin_after_days",
+                    "feedback_after_months",
+                    "completion_after_months",
+                )
+            },
+        ),
+        (
+            "Matching, feedback and data",
+            {
+                "fields": (
+                    "consensus_approvals",
+                    "feedback_min_group_size",
+                    "retention_months",
+                    "privacy_notice_version",
+                )
+            },
+        ),
+    )
+
+    def has_add_permission(self, request) -> bool:
+        return not ProgrammeSettings.objects.exists()
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    list_display = ("occurred_at", "action", "object_type", "object_id", "actor")
+    list_filter = ("action",)
+    list_select_related = ("actor",)
+    date_hierarchy = "occurred_at"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
