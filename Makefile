@@ -8,7 +8,7 @@ MANAGE := $(VENV_PYTHON) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help install run test lint format bench
+.PHONY: help install run test lint format
 
 help:
 	@echo "make run     install, load the demo cohort and serve http://$(HOST):$(PORT)/"
