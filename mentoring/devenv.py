@@ -24,7 +24,7 @@ def development_env() -> str:
         f"DEMO_STAFF_PASSWORD={secrets.token_urlsafe(12)}",
         "SITE_URL=http://127.0.0.1:8000",
         "# Print e-mails in the server's output instead of sending them.",
-        "MAIL_BACKEND=django.core.mail.backends.console.EmailBackend",
+        "MAIL_BACKEND=programme.core.mail.ReadableConsoleBackend",
         "APPLICATION_MIN_FILL_SECONDS=3",
     ]
     return "\n".join(lines) + "\n"

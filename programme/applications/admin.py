@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.html import format_html
 from django_countries.filters import CountryFilter
@@ -6,6 +7,19 @@ from django_countries.filters import CountryFilter
 from programme.applications.models import Application
 from programme.core.admin_search import BlindIndexSearchMixin, ReadableAdmin
 from programme.core.languages import LANGUAGE_NAMES
+
+
+def confirmation_icon(label: str, confirmed: bool) -> str:
+    icon = "icon-yes.svg" if confirmed else "icon-no.svg"
+    state = "confirmed" if confirmed else "not confirmed"
+    return format_html(
+        '<span title="{} address {}">{} <img src="{}" alt="{}"></span>',
+        label,
+        state,
+        label,
+        static(f"admin/img/{icon}"),
+        state,
+    )
 
 
 @admin.register(Application)
@@ -17,9 +31,8 @@ class ApplicationAdmin(BlindIndexSearchMixin, ReadableAdmin):
         "role",
         "status",
         "country",
-        "submitted_at",
-        "primary_confirmed",
-        "secondary_confirmed",
+        "submitted_on",
+        "addresses_confirmed",
     )
     list_display_links = ("id", "applicant")
     list_filter = ("role", "status", ("person__country", CountryFilter))
@@ -29,6 +42,9 @@ class ApplicationAdmin(BlindIndexSearchMixin, ReadableAdmin):
     ordering = ("-submitted_at", "-id")
     date_hierarchy = "submitted_at"
     list_per_page = 50
+
+    class Media:
+        css = {"all": ("css/admin.css",)}
 
     fieldsets = (
         (
@@ -106,8 +122,6 @@ class ApplicationAdmin(BlindIndexSearchMixin, ReadableAdmin):
         ]
 
     def get_readonly_fields(self, request, obj=None):
-        # The answers are the applicant's own words and stay as submitted; the
-        # office corrects contact details on the person's page.
         names = []
         for _, options in self.fieldsets:
             names.extend(options["fields"])
@@ -115,6 +129,15 @@ class ApplicationAdmin(BlindIndexSearchMixin, ReadableAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        # An application stays as the applicant submitted it, so the page is
+        # view-only. The office corrects contact details on the person's page.
+        return False
+
+    @admin.display(description="Submitted", ordering="submitted_at")
+    def submitted_on(self, application: Application):
+        return application.submitted_at.date()
 
     @admin.display(description="Applicant")
     def applicant(self, application: Application) -> str:
@@ -155,10 +178,20 @@ class ApplicationAdmin(BlindIndexSearchMixin, ReadableAdmin):
     def areas_list(self, application: Application) -> str:
         return ", ".join(application.areas) or "None ticked"
 
-    @admin.display(description="First address confirmed", boolean=True)
+    @admin.display(description="Confirmed")
+    def addresses_confirmed(self, application: Application) -> str:
+        """Both confirmation flags in one narrow column, each icon with its own text."""
+        person = application.person
+        return format_html(
+            "{}&nbsp;{}",
+            confirmation_icon("1st", person.primary_email_confirmed_at is not None),
+            confirmation_icon("2nd", person.secondary_email_confirmed_at is not None),
+        )
+
+    @admin.display(description="1st address confirmed", boolean=True)
     def primary_confirmed(self, application: Application) -> bool:
         return application.person.primary_email_confirmed_at is not None
 
-    @admin.display(description="Second address confirmed", boolean=True)
+    @admin.display(description="2nd address confirmed", boolean=True)
     def secondary_confirmed(self, application: Application) -> bool:
         return application.person.secondary_email_confirmed_at is not None

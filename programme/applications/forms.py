@@ -10,7 +10,6 @@ from django import forms
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django_countries import countries
 
 from programme.applications import models as application_models
@@ -88,6 +87,12 @@ class Section(Fieldset):
     def __init__(self, legend, *fields, **kwargs):
         kwargs.setdefault("css_class", "form-section")
         super().__init__(legend, *fields, **kwargs)
+
+
+def year_messages(what: str, lowest: int, highest: int) -> dict[str, str]:
+    """Error messages for a whole-number answer, in plain words with its range."""
+    text = f"Please give a {what} from {lowest} to {highest}, as a whole number."
+    return {"invalid": text, "min_value": text, "max_value": text}
 
 
 def new_form_token() -> str:
@@ -338,6 +343,7 @@ class MenteeApplicationForm(ApplicationForm):
         min_value=1,
         max_value=application_models.MAX_TRAINING_YEAR,
         help_text="For trainees: your current year of specialty training.",
+        error_messages=year_messages("year of training", 1, application_models.MAX_TRAINING_YEAR),
     )
     consultant_years = forms.IntegerField(
         label="Years since appointment as consultant",
@@ -345,6 +351,9 @@ class MenteeApplicationForm(ApplicationForm):
         min_value=0,
         max_value=application_models.MAX_CONSULTANT_YEARS,
         help_text="For consultants: 0 if appointed less than a year ago.",
+        error_messages=year_messages(
+            "number of years", 0, application_models.MAX_CONSULTANT_YEARS
+        ),
     )
     specific_needs = MultiLineField(
         label="What would you like help with?",
@@ -455,11 +464,10 @@ class MentorApplicationForm(ApplicationForm):
 
     practice_years = forms.IntegerField(
         label="Years in independent head and neck radiology practice",
-        validators=[
-            MinValueValidator(0),
-            MaxValueValidator(application_models.MAX_PRACTICE_YEARS),
-        ],
+        min_value=0,
+        max_value=application_models.MAX_PRACTICE_YEARS,
         help_text="Count the years since you began reporting independently.",
+        error_messages=year_messages("number of years", 0, application_models.MAX_PRACTICE_YEARS),
     )
     interest_research = forms.BooleanField(label="I am interested in research.", required=False)
     interest_teaching = forms.BooleanField(label="I am interested in teaching.", required=False)

@@ -179,7 +179,13 @@ def read_confirmation_token(token: str) -> tuple[Person, str]:
     return person, slot
 
 
-def confirm_address(*, token: str) -> Person:
+def masked_address(person: Person, slot: str) -> str:
+    """Return the address with most of its local part hidden, such as m•••@example.org."""
+    local, _, domain = getattr(person, f"{slot}_email").partition("@")
+    return f"{local[:1]}•••@{domain}"
+
+
+def confirm_address(*, token: str) -> tuple[Person, str]:
     """Mark the address a confirmation link was sent to as confirmed.
 
     Confirming twice keeps the first time. Writes an audit event the first time.
@@ -193,4 +199,4 @@ def confirm_address(*, token: str) -> Person:
             setattr(person, field, timezone.now())
             person.save(update_fields=[field])
             record_event(f"applications.{slot}_address.confirmed", target=person)
-    return person
+    return person, slot

@@ -17,6 +17,7 @@ from programme.applications.services import (
     DuplicateApplicationError,
     InvalidConfirmationError,
     confirm_address,
+    masked_address,
     read_confirmation_token,
     submit_application,
 )
@@ -103,9 +104,15 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
     """Show a button on GET and confirm on POST, so link scanners confirm nothing."""
     try:
         if request.method == "POST":
-            confirm_address(token=token)
-            return render(request, "applications/confirmed.html")
-        read_confirmation_token(token)
+            person, slot = confirm_address(token=token)
+            return render(
+                request, "applications/confirmed.html", {"address": masked_address(person, slot)}
+            )
+        person, slot = read_confirmation_token(token)
     except InvalidConfirmationError:
         return render(request, "applications/confirm_invalid.html", status=400)
-    return render(request, "applications/confirm.html")
+    context = {
+        "address": masked_address(person, slot),
+        "already_confirmed": getattr(person, f"{slot}_email_confirmed_at") is not None,
+    }
+    return render(request, "applications/confirm.html", context)

@@ -1,12 +1,37 @@
+from django import forms
 from django.contrib import admin
 from django_countries.filters import CountryFilter
 
 from programme.core.admin_search import BlindIndexSearchMixin, ReadableAdmin
+from programme.core.languages import LANGUAGE_CHOICES
 from programme.core.models import AuditEvent, Person, ProgrammeSettings
+
+
+class PersonAdminForm(forms.ModelForm):
+    languages = forms.MultipleChoiceField(
+        choices=LANGUAGE_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="Languages the person can hold a meeting in.",
+    )
+
+    class Meta:
+        model = Person
+        fields = (
+            "given_name",
+            "family_name",
+            "primary_email",
+            "secondary_email",
+            "institution",
+            "country",
+            "gender",
+            "languages",
+        )
 
 
 @admin.register(Person)
 class PersonAdmin(BlindIndexSearchMixin, ReadableAdmin):
+    form = PersonAdminForm
     list_display = ("id", "name", "country", "gender", "primary_confirmed", "secondary_confirmed")
     list_display_links = ("id", "name")
     list_filter = (("country", CountryFilter), "gender")
@@ -37,11 +62,11 @@ class PersonAdmin(BlindIndexSearchMixin, ReadableAdmin):
     def name(self, person: Person) -> str:
         return person.full_name
 
-    @admin.display(description="First address confirmed", boolean=True)
+    @admin.display(description="1st address confirmed", boolean=True)
     def primary_confirmed(self, person: Person) -> bool:
         return person.primary_email_confirmed_at is not None
 
-    @admin.display(description="Second address confirmed", boolean=True)
+    @admin.display(description="2nd address confirmed", boolean=True)
     def secondary_confirmed(self, person: Person) -> bool:
         return person.secondary_email_confirmed_at is not None
 

@@ -26,17 +26,21 @@ class Person(models.Model):
 
     given_name = EncryptedCharField(max_length=100)
     family_name = EncryptedCharField(max_length=100)
-    primary_email = EncryptedEmailField(max_length=254)
+    primary_email = EncryptedEmailField("first e-mail address", max_length=254)
     primary_email_index = BlindIndexField(source="primary_email")
-    primary_email_confirmed_at = models.DateTimeField(null=True, blank=True)
-    secondary_email = EncryptedEmailField(max_length=254)
+    primary_email_confirmed_at = models.DateTimeField(
+        "first address confirmed at", null=True, blank=True
+    )
+    secondary_email = EncryptedEmailField("second e-mail address", max_length=254)
     secondary_email_index = BlindIndexField(source="secondary_email")
-    secondary_email_confirmed_at = models.DateTimeField(null=True, blank=True)
+    secondary_email_confirmed_at = models.DateTimeField(
+        "second address confirmed at", null=True, blank=True
+    )
     institution = EncryptedCharField(max_length=200)
     country = CountryField(help_text="Country of practice.")
     gender = models.CharField(max_length=20, choices=Gender.choices)
     languages = models.JSONField(
-        default=list, blank=True, help_text="ISO 639-1 codes of the languages spoken."
+        default=list, blank=True, help_text="Languages the person can hold a meeting in."
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -67,57 +71,70 @@ class ProgrammeSettings(models.Model):
     SINGLETON_ID = 1
 
     society_name = models.CharField(
-        max_length=200, default="Example Society of Head and Neck Radiology"
+        "society name", max_length=200, default="Example Society of Head and Neck Radiology"
     )
     programme_name = models.CharField(max_length=200, default="Mentoring Programme")
     office_email = models.EmailField(default="mentoring@example.org")
     mentee_min_training_year = models.PositiveSmallIntegerField(
+        "minimum year of training for trainee mentees",
         default=4,
         validators=[MinValueValidator(1), MaxValueValidator(10)],
         help_text="Trainees are eligible from this year of training on.",
     )
     mentee_max_consultant_years = models.PositiveSmallIntegerField(
+        "maximum years as consultant for mentees",
         default=5,
         validators=[MaxValueValidator(40)],
         help_text="Consultants are eligible up to this many years after appointment.",
     )
     mentor_min_practice_years = models.PositiveSmallIntegerField(
+        "minimum years of practice for mentors",
         default=5,
         validators=[MaxValueValidator(40)],
         help_text="Years of independent subspecialty practice a mentor needs.",
     )
     mentor_term_years = models.PositiveSmallIntegerField(
-        default=3, validators=[MinValueValidator(1), MaxValueValidator(10)]
+        "mentor term (years)", default=3, validators=[MinValueValidator(1), MaxValueValidator(10)]
     )
     mentee_term_years = models.PositiveSmallIntegerField(
-        default=1, validators=[MinValueValidator(1), MaxValueValidator(5)]
+        "mentee term (years)", default=1, validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
     minimum_meetings = models.PositiveSmallIntegerField(
+        "minimum number of meetings",
         default=4,
         validators=[MinValueValidator(1), MaxValueValidator(52)],
         help_text="Meetings every pair should hold at least; pairs persist for these.",
     )
     checkin_after_days = models.PositiveSmallIntegerField(
-        default=30, help_text="Days after engagement when the check-in letter goes out."
+        "check-in after (days)",
+        default=30,
+        help_text="Days after engagement when the check-in letter goes out.",
     )
     feedback_after_months = models.PositiveSmallIntegerField(
-        default=6, help_text="Months after engagement when the feedback questionnaire goes out."
+        "feedback questionnaire after (months)",
+        default=6,
+        help_text="Months after engagement when the feedback questionnaire goes out.",
     )
     completion_after_months = models.PositiveSmallIntegerField(
-        default=12, help_text="Months after engagement when a pairing completes."
+        "completion after (months)",
+        default=12,
+        help_text="Months after engagement when a pairing completes.",
     )
     consensus_approvals = models.PositiveSmallIntegerField(
+        "approvals needed for a pairing",
         null=True,
         blank=True,
         help_text="Approvals a proposed pairing needs; empty means every other active "
         "core-team member.",
     )
     feedback_min_group_size = models.PositiveSmallIntegerField(
+        "smallest feedback group shown",
         default=5,
         validators=[MinValueValidator(2)],
         help_text="Smaller groups of feedback answers are shown only as 'too few responses'.",
     )
     retention_months = models.PositiveSmallIntegerField(
+        "retention after involvement ends (months)",
         default=12,
         help_text="Months personal data is kept after a person's involvement ends.",
     )

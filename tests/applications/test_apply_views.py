@@ -13,10 +13,6 @@ MENTEE_URL = reverse("applications:apply", kwargs={"role": "mentee"})
 MENTOR_URL = reverse("applications:apply", kwargs={"role": "mentor"})
 
 
-def error_text(response) -> str:
-    return response.content.decode()
-
-
 @pytest.mark.django_db
 def test_mentee_form_renders(client):
     response = client.get(MENTEE_URL)

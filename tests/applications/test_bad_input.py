@@ -1,7 +1,7 @@
 """Hostile and malformed input on every field of both application forms.
 
-Each case must end in a redirect (the value was acceptable and is stored
-exactly) or a 400 with the form shown again (nothing stored); never a 500, and
+Each case ends in a redirect, when the value is acceptable and stored, or in a
+400 with the form shown again and nothing stored. No case may cause a 500, and
 markup never comes back unescaped.
 """
 

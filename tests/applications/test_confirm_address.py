@@ -112,3 +112,25 @@ def test_emailed_link_confirms_its_address(client, mentee_data):
     person = Person.objects.get()
     assert person.secondary_email_confirmed_at is not None
     assert person.primary_email_confirmed_at is None
+
+
+@pytest.mark.django_db
+def test_confirm_page_names_masked_address(client):
+    person = PersonFactory(secondary_email="zoe.home@example.net")
+
+    page = client.get(confirm_url(person, "secondary")).content.decode()
+
+    assert "z•••@example.net" in page
+    assert "zoe.home" not in page
+
+
+@pytest.mark.django_db
+def test_confirm_page_says_already_confirmed(client):
+    person = PersonFactory()
+    url = confirm_url(person, "primary")
+    client.post(url)
+
+    page = client.get(url).content.decode()
+
+    assert "already confirmed" in page
+    assert "Confirm my address" not in page

@@ -47,8 +47,11 @@ def test_mentee_applies_and_confirms_address(page: Page, live_server, settings, 
     fill_mentee_form(page)
     page.get_by_role("button", name="Send my application").click()
 
-    expect(page.get_by_text("Your application was not sent yet")).to_be_visible()
-    expect(page.get_by_text("differs from the first")).to_be_visible()
+    summary = page.locator("#form-errors")
+    expect(summary).to_be_focused()
+    expect(summary).to_contain_text("Your application was not sent yet")
+    expect(summary.get_by_role("link", name="Second e-mail address")).to_be_visible()
+    expect(page.locator("#div_id_secondary_email")).to_contain_text("differs from the first")
     expect(page.get_by_label("Given name")).to_have_value("Zoë")
     expect(page.get_by_label("Family name")).to_have_value("Παπαδοπούλου")
     expect(page.get_by_label("What would you like help with?")).to_have_value(

@@ -11,7 +11,7 @@ from django.db import transaction
 
 OFFICE_GROUP = "Office"
 OFFICE_PERMISSIONS = {
-    "applications": ["view_application", "change_application"],
+    "applications": ["view_application"],
     "core": [
         "view_person",
         "change_person",
