@@ -187,7 +187,9 @@ def test_create_demo_staff_can_view_applications(client, settings, monkeypatch):
     call_command("create_demo_staff", stdout=io.StringIO())
     ApplicationFactory()
 
-    client.login(username="office", password="demo-password-for-test")
+    user = User.objects.get(username="office")
+    client.force_login(user)
     response = client.get(CHANGELIST)
 
+    assert user.check_password("demo-password-for-test")
     assert response.status_code == 200

@@ -1,0 +1,157 @@
+"""The wording each letter kind starts with, until the office edits it."""
+
+from programme.letters.models import LetterKind
+
+SIGNATURE = """With best wishes,
+
+The mentoring programme office
+{{ society_name }}
+{{ office_email }}"""
+
+DEFAULT_TEMPLATES = {
+    LetterKind.APPLICATION_RECEIVED: {
+        "subject": "{{ programme_name }}: we have received your application",
+        "body": """Dear {{ recipient_name }},
+
+Thank you for applying to the {{ programme_name }} as a {{ role }}.
+
+Please confirm that this address reaches you by opening this link:
+{{ confirmation_link }}
+
+We have also written to the second address you gave. Please confirm that one too, so that no letter about the programme goes missing.
+
+The office will now check your application against the programme's criteria and write to you with the outcome.
+
+If you change your mind, you can withdraw your application at any time here:
+{{ withdraw_link }}
+
+If you did not apply, please ignore this message or tell us at {{ office_email }}.
+
+"""
+        + SIGNATURE,
+        "attach_pdf": False,
+    },
+    LetterKind.ADDRESS_CONFIRMATION: {
+        "subject": "{{ programme_name }}: please confirm your second address",
+        "body": """Dear {{ recipient_name }},
+
+You gave this as your second address in your application to the {{ programme_name }} as a {{ role }}. We copy every letter about the programme to it.
+
+Please confirm that this address reaches you by opening this link:
+{{ confirmation_link }}
+
+If you did not apply, please ignore this message or tell us at {{ office_email }}.
+
+"""
+        + SIGNATURE,
+        "attach_pdf": False,
+    },
+    LetterKind.ENROLMENT_MENTOR: {
+        "subject": "Welcome to the {{ programme_name }} as a mentor",
+        "body": """Dear {{ recipient_name }},
+
+We are delighted to tell you that you are enrolled in the {{ programme_name }} of the {{ society_name }} as a mentor, for {{ term_years }} years from {{ term_start }} to {{ term_end }}.
+
+You told us you can take {{ capacity }} mentee(s) at a time. The core team will now match you with a mentee whose needs fit what you offer. When a pairing is agreed, you will both receive one letter with each other's contact details, and the year of mentoring begins.
+
+Before then, please read our tips for a good mentoring relationship:
+{{ tips_link }}
+
+Thank you for giving your time and experience to a colleague early in their career.
+
+"""
+        + SIGNATURE,
+        "attach_pdf": True,
+    },
+    LetterKind.ENROLMENT_MENTEE: {
+        "subject": "Welcome to the {{ programme_name }} as a mentee",
+        "body": """Dear {{ recipient_name }},
+
+We are delighted to tell you that you are enrolled in the {{ programme_name }} of the {{ society_name }} as a mentee, from {{ term_start }} to {{ term_end }}.
+
+The core team will now match you with a mentor whose experience fits what you hope to gain. When a pairing is agreed, you will both receive one letter with each other's contact details. The mentor usually leads the first meeting; after that you take turns to propose topics.
+
+We are also writing to {{ head_of_department_name }} to explain that the programme complements the supervision you already have.
+
+Please read our tips for a good mentoring relationship before your first meeting:
+{{ tips_link }}
+
+"""
+        + SIGNATURE,
+        "attach_pdf": True,
+    },
+    LetterKind.NOT_ELIGIBLE: {
+        "subject": "Your application to the {{ programme_name }}",
+        "body": """Dear {{ recipient_name }},
+
+Thank you for your interest in the {{ programme_name }} and for the time you took to apply as a {{ role }}.
+
+We have looked at your application carefully and, for now, it does not meet the programme's criteria:
+{{ reason }}
+
+This is no judgement of your work. The criteria are kept general because training differs between countries, and circumstances change: you are very welcome to apply again when they fit. You can read them here:
+{{ eligibility_link }}
+
+If you think we have misread something, please write to us at {{ office_email }}.
+
+"""
+        + SIGNATURE,
+        "attach_pdf": True,
+    },
+    LetterKind.INFORMATION_REQUESTED: {
+        "subject": "Your application to the {{ programme_name }}: a question",
+        "body": """Dear {{ recipient_name }},
+
+Thank you for applying to the {{ programme_name }} as a {{ role }}. Before we can decide on your application, we need a little more information:
+{{ reason }}
+
+Please reply to {{ office_email }}. Your application stays open in the meantime.
+
+"""
+        + SIGNATURE,
+        "attach_pdf": False,
+    },
+    LetterKind.HEAD_OF_DEPARTMENT: {
+        "subject": "{{ mentee_name }} has joined the {{ programme_name }}",
+        "body": """Dear {{ recipient_name }},
+
+{{ mentee_name }} of {{ mentee_institution }} has been accepted as a mentee in the {{ programme_name }} of the {{ society_name }}, from {{ term_start }} to {{ term_end }}, and named you as their head of training or department.
+
+The programme pairs early-career members with an experienced colleague, usually in another country, who meets them online a few times over the year. It complements the training and supervision your department provides and does not replace it. Mentors do not offer fellowships or attachments.
+
+You can read how the programme works here:
+{{ how_it_works_link }}
+
+If you have any questions, please write to us at {{ office_email }}.
+
+"""
+        + SIGNATURE,
+        "attach_pdf": True,
+    },
+    LetterKind.TIPS_BULLETIN: {
+        "subject": "{{ programme_name }}: ten tips for a good mentoring year",
+        "body": """Dear {{ recipient_name }},
+
+As you start your mentoring year, here are ten tips from earlier pairs:
+
+1. Be proactive: prepare topics before each meeting.
+2. Ask for feedback, and give it.
+3. Bring a pearl of wisdom to share.
+4. End each meeting by setting a goal for the next.
+5. Be easy to reach.
+6. Be honest, and respect each other's time.
+7. Commit to the year together.
+8. Keep what you discuss strictly confidential.
+9. Meet at least four times, even if the first meetings feel awkward.
+10. Remember that mentoring works in both directions.
+
+Mentees should not expect fellowships or attachments from their mentors.
+
+You can read the tips again at any time here:
+{{ tips_link }}
+
+"""
+        + SIGNATURE,
+        "attach_pdf": False,
+    },
+}

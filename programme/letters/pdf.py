@@ -1,0 +1,60 @@
+"""PDF letters with WeasyPrint, offline: only our own static files can be loaded."""
+
+import mimetypes
+
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from programme.core.models import ProgrammeSettings
+from programme.letters.models import Letter
+
+STATIC_SCHEME = "static:"
+
+
+class StaticFilesOnlyFetcher(URLFetcher):
+    """Serve ``static:<path>`` from the static files on disk and reject every other URL.
+
+    A letter body comes from staff and applicants, so nothing in it may make
+    the renderer reach the network or read other files.
+    """
+
+    def fetch(self, url, headers=None):
+        if not url.startswith(STATIC_SCHEME):
+            raise ValueError(f"Letters may only load static files, not {url[:80]!r}.")
+        relative = url.removeprefix(STATIC_SCHEME).lstrip("/")
+        path = finders.find(relative)
+        if path is None or ".." in relative.split("/"):
+            raise ValueError(f"Static file not found: {relative!r}.")
+        with open(path, "rb") as handle:
+            body = handle.read()
+        content_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
+        return URLFetcherResponse(url, body, {"Content-Type": content_type}, 200)
+
+
+def render_pdf(html: str) -> bytes:
+    return HTML(
+        string=html, base_url=STATIC_SCHEME, url_fetcher=StaticFilesOnlyFetcher()
+    ).write_pdf()
+
+
+def letter_html(letter: Letter) -> str:
+    context = {
+        "letter": letter,
+        "programme": ProgrammeSettings.objects.get_current(),
+        "recipient_name": letter_recipient_name(letter),
+    }
+    return render_to_string("letters/letter_pdf.html", context)
+
+
+def letter_recipient_name(letter: Letter) -> str:
+    """The greeting's name, taken from the body's first line ("Dear ...,")."""
+    first_line = letter.body.strip().splitlines()[0] if letter.body.strip() else ""
+    if first_line.startswith("Dear ") and first_line.endswith(","):
+        return first_line.removeprefix("Dear ").removesuffix(",")
+    return ""
+
+
+def render_letter_pdf(letter: Letter) -> bytes:
+    return render_pdf(letter_html(letter))
