@@ -48,6 +48,10 @@ run: install
 	$(MANAGE) migrate --no-input
 	$(MANAGE) seed_demo
 	$(MANAGE) create_demo_staff
+	@# The task worker sends letters; run_due_tasks retries failed ones every minute.
+	@$(MANAGE) db_worker --interval 2 & worker=$$!; \
+	( while sleep 60; do $(MANAGE) run_due_tasks > /dev/null; done ) & sweeper=$$!; \
+	trap 'kill $$worker $$sweeper 2>/dev/null' EXIT INT TERM; \
 	$(MANAGE) runserver $(HOST):$(PORT)
 
 test: install

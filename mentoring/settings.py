@@ -131,7 +131,16 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# A plain page, sent with status 429, that says how long to wait and whom to contact.
+AXES_LOCKOUT_TEMPLATE = "axes/lockout.html"
+# NOTE: axes counts failures per REMOTE_ADDR (django-ipware is not installed).
+# Behind a reverse proxy that is the proxy's address, so the failures of every
+# client for one user name add up.
+
+# Shown as the account's name in authenticator apps.
 OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Mentoring programme")
+# The admin never shows a TOTP secret or QR code. `manage.py add_totp_device` prints them.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # Development only: sign staff in without a TOTP code. A system check fails
 # when this is on while DJANGO_DEBUG is off.
 STAFF_TOTP_RELAXED = env.bool("STAFF_TOTP_RELAXED", default=False)
@@ -241,4 +250,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "loggers": {
+        # WeasyPrint reports every rendering step at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

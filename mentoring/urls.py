@@ -2,6 +2,11 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import TemplateView
 
+from programme.core.admin_site import StaffAdminSite
+
+# Every admin page needs a TOTP-verified sign-in. The default site object is
+# kept, with the models already registered on it, and only its class changes.
+admin.site.__class__ = StaffAdminSite
 admin.site.site_header = "Mentoring programme office"
 admin.site.site_title = "Mentoring office"
 admin.site.index_title = "Programme administration"
@@ -25,5 +30,6 @@ public_patterns = (
 urlpatterns = [
     path("", include(public_patterns)),
     path("", include("programme.applications.urls")),
+    path("", include("programme.vetting.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -8,6 +8,17 @@ from programme.applications.models import Application
 from programme.core.admin_search import BlindIndexSearchMixin, ReadableAdmin
 from programme.core.languages import LANGUAGE_NAMES
 
+# Shown only to users with applications.view_contact_details: the applicant's
+# addresses and the head of department's name and address.
+CONTACT_FIELDS = frozenset(
+    {
+        "primary_email",
+        "secondary_email",
+        "head_of_department_name",
+        "head_of_department_email",
+    }
+)
+
 
 def confirmation_icon(label: str, confirmed: bool) -> str:
     icon = "icon-yes.svg" if confirmed else "icon-no.svg"
@@ -114,6 +125,15 @@ class ApplicationAdmin(BlindIndexSearchMixin, ReadableAdmin):
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
+        hidden_fields = set()
+        if not request.user.has_perm("applications.view_contact_details"):
+            hidden_fields |= CONTACT_FIELDS
+        if not request.user.has_perm("core.view_person"):
+            hidden_fields.add("person_link")
+        fieldsets = [
+            (title, options | {"fields": [f for f in options["fields"] if f not in hidden_fields]})
+            for title, options in fieldsets
+        ]
         if obj is None:
             return fieldsets
         hidden = "Mentor" if obj.role == "mentee" else "Mentee"

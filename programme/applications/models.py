@@ -117,6 +117,10 @@ class Application(models.Model):
     class Meta:
         ordering = ["-submitted_at", "-id"]
         indexes = [models.Index(fields=["role", "status"])]
+        permissions = [
+            ("vet_application", "Can decide on eligibility and withdraw applications"),
+            ("view_contact_details", "Can see applicants' and heads of department's contacts"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~models.Q(role="mentee") | models.Q(capacity__isnull=True),

@@ -1,15 +1,12 @@
 """Submitting an application and confirming its e-mail addresses."""
 
 import hashlib
-import logging
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core import signing
-from django.core.mail import EmailMessage
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
@@ -17,10 +14,11 @@ from programme.applications.models import OPEN_STATUSES, Application
 from programme.core.crypto import blind_index
 from programme.core.models import Person, ProgrammeSettings
 from programme.core.services import record_event
-
-logger = logging.getLogger(__name__)
+from programme.letters.models import LetterKind
+from programme.letters.services import queue_letter, site_link
 
 CONFIRMATION_SALT = "programme.applications.confirm-address"
+WITHDRAWAL_SALT = "programme.applications.withdraw"
 ADDRESS_SLOTS = ("primary", "secondary")
 
 
@@ -71,8 +69,8 @@ def submit_application(
 ) -> SubmissionResult:
     """Store a new applicant and their application, then e-mail each address.
 
-    Side effects: one Person and one Application row; an audit event; after
-    commit, an acknowledgement to each address with its confirmation link.
+    Side effects: one Person and one Application row, an audit event, and a
+    letter to each address with its confirmation link.
     A repeated submission of the same form returns the first application.
     Raises DuplicateApplicationError when either address already belongs to an
     open application in the same role.
@@ -104,7 +102,7 @@ def submit_application(
                 **application_fields,
             )
             record_event("applications.application.submitted", target=application)
-            transaction.on_commit(lambda: send_acknowledgements(application_id=application.pk))
+            queue_acknowledgements(application)
     except IntegrityError:
         # A concurrent POST of the same form won the race for the unique token.
         existing = Application.objects.filter(submission_token=submission_token).first()
@@ -120,44 +118,69 @@ def make_confirmation_token(person: Person, slot: str) -> str:
     return signing.dumps({"p": person.pk, "s": slot, "i": index}, salt=CONFIRMATION_SALT)
 
 
-def send_acknowledgements(*, application_id: int) -> None:
-    """E-mail each of the applicant's addresses an acknowledgement and its own link.
+def make_withdrawal_token(application: Application) -> str:
+    """Sign a link that lets the applicant withdraw this application, without expiry."""
+    return signing.dumps(
+        {"a": application.pk, "t": application.submission_token}, salt=WITHDRAWAL_SALT
+    )
 
-    A failure is logged and does not undo the application, which is already
-    stored; the office sees the unconfirmed address and can follow up.
+
+def read_withdrawal_token(token: str) -> Application:
+    """Return the application a withdrawal link belongs to.
+
+    Raises signing.BadSignature for a tampered link and Application.DoesNotExist
+    when the application is gone or the link belongs to another submission.
     """
-    # TODO: route these through the letters outbox once it exists, so a failed
-    # send is retried instead of only logged.
-    application = Application.objects.select_related("person").get(pk=application_id)
-    person = application.person
-    programme = ProgrammeSettings.objects.get_current()
-    base_url = settings.SITE_URL.rstrip("/")
+    payload = signing.loads(token, salt=WITHDRAWAL_SALT)
+    return Application.objects.select_related("person").get(
+        pk=payload.get("a"), submission_token=payload.get("t")
+    )
 
-    for slot in ADDRESS_SLOTS:
-        address = getattr(person, f"{slot}_email")
-        link = base_url + reverse(
-            "applications:confirm", kwargs={"token": make_confirmation_token(person, slot)}
-        )
-        context = {
-            "application": application,
-            "person": person,
-            "programme": programme,
-            "confirmation_link": link,
-            "is_secondary": slot == "secondary",
-        }
-        subject = " ".join(
-            render_to_string("emails/application_received_subject.txt", context).split()
-        )
-        body = render_to_string("emails/application_received_body.txt", context)
-        message = EmailMessage(subject=subject, body=body, to=[address])
-        try:
-            message.send()
-        except OSError:
-            logger.exception(
-                "Sending the acknowledgement for application %s to its %s address failed",
-                application.pk,
-                slot,
-            )
+
+def queue_acknowledgements(application: Application) -> None:
+    """Queue the acknowledgement to the first address and a confirmation request to the second.
+
+    Each letter carries the confirmation link of the address it goes to, so
+    following it proves that address works. Call inside the submitting transaction.
+    """
+    person = application.person
+    role = application.get_role_display().lower()
+    recipient_name = person.full_name
+    queue_letter(
+        kind=LetterKind.APPLICATION_RECEIVED,
+        idempotency_key=f"application-received:{application.pk}",
+        to=[person.primary_email],
+        person=person,
+        values={
+            "recipient_name": recipient_name,
+            "role": role,
+            "confirmation_link": site_link(
+                reverse(
+                    "applications:confirm",
+                    kwargs={"token": make_confirmation_token(person, "primary")},
+                )
+            ),
+            "withdraw_link": site_link(
+                reverse("vetting:withdraw", kwargs={"token": make_withdrawal_token(application)})
+            ),
+        },
+    )
+    queue_letter(
+        kind=LetterKind.ADDRESS_CONFIRMATION,
+        idempotency_key=f"address-confirmation:{application.pk}:secondary",
+        to=[person.secondary_email],
+        person=person,
+        values={
+            "recipient_name": recipient_name,
+            "role": role,
+            "confirmation_link": site_link(
+                reverse(
+                    "applications:confirm",
+                    kwargs={"token": make_confirmation_token(person, "secondary")},
+                )
+            ),
+        },
+    )
 
 
 class InvalidConfirmationError(Exception):

@@ -112,7 +112,7 @@ class ProgrammeSettingsAdmin(admin.ModelAdmin):
     )
 
     def has_add_permission(self, request) -> bool:
-        return not ProgrammeSettings.objects.exists()
+        return super().has_add_permission(request) and not ProgrammeSettings.objects.exists()
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False

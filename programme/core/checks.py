@@ -1,7 +1,7 @@
-"""System checks that catch a broken key before the first request does."""
+"""System checks that catch a broken key or an unsafe sign-in setting at start-up."""
 
 from django.conf import settings
-from django.core.checks import Error, register
+from django.core.checks import Error, Tags, register
 from django.core.exceptions import ImproperlyConfigured
 
 from programme.core.crypto import current_multifernet
@@ -20,6 +20,20 @@ def check_encryption_keys(app_configs, **kwargs):
                 hint="Generate one with "
                 "'python -c \"import secrets; print(secrets.token_urlsafe(48))\"'.",
                 id="core.E002",
+            )
+        ]
+    return []
+
+
+@register(Tags.security)
+def check_staff_totp_relaxed(app_configs, **kwargs):
+    if settings.STAFF_TOTP_RELAXED and not settings.DEBUG:
+        return [
+            Error(
+                "STAFF_TOTP_RELAXED is on while DJANGO_DEBUG is off, so staff could sign in "
+                "without a TOTP code.",
+                hint="Remove STAFF_TOTP_RELAXED from the environment. It is for development only.",
+                id="core.E003",
             )
         ]
     return []

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.html import linebreaks
+from django.utils.safestring import mark_safe
 
 from programme.core.fields import EncryptedCharField, EncryptedTextField
 from programme.core.models import Person
@@ -122,6 +123,7 @@ class LetterBatch(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name_plural = "letter batches"
+        permissions = [("approve_letterbatch", "Can approve a batch of letters for sending")]
 
     def __str__(self) -> str:
         return self.description
@@ -160,6 +162,7 @@ class Letter(models.Model):
     resend_of = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="resends"
     )
+    recipient_name = EncryptedCharField(max_length=300, blank=True)
     to_addresses = EncryptedTextField("to", help_text="One address per line.")
     cc_addresses = EncryptedTextField("cc", blank=True, help_text="One address per line.")
     subject = EncryptedCharField(max_length=300)
@@ -186,6 +189,7 @@ class Letter(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["state", "next_attempt_at"])]
+        permissions = [("resend_letter", "Can send a letter again")]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} letter {self.pk}"
@@ -200,9 +204,17 @@ class Letter(models.Model):
 
     @property
     def body_html(self) -> str:
-        """The body as HTML paragraphs, every value escaped."""
-        return linebreaks(self.body, autoescape=True)
+        """The body as HTML paragraphs. linebreaks escapes the text first."""
+        return mark_safe(linebreaks(self.body, autoescape=True))  # noqa: S308
 
     @property
     def pdf_filename(self) -> str:
         return f"{self.kind.replace('_', '-')}-{self.pk}.pdf"
+
+
+class FailedLetter(Letter):
+    """Letters whose last attempt failed: a list of its own in the office's menu."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "failed letter"

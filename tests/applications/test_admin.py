@@ -2,7 +2,7 @@ import io
 
 import pytest
 from django.contrib import admin
-from django.contrib.auth.models import Group, Permission, User
+from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -10,22 +10,32 @@ from django.urls import reverse
 from django.utils import timezone
 
 from programme.core.fields import encrypted_field_names
+from programme.core.roles import CORE_TEAM, OFFICE
+from tests.core.staff import create_staff_user, sign_in
 from tests.factories import ApplicationFactory, PersonFactory
 
 CHANGELIST = reverse("admin:applications_application_changelist")
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # Staff sign in many times here; the default hasher is slow by design.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def office_client(client):
-    group, _ = Group.objects.get_or_create(name="Office")
-    group.permissions.add(
-        *Permission.objects.filter(
-            codename__in=["view_application", "view_person", "change_person"]
-        )
-    )
-    user = User.objects.create_user("officer", password="a-long-test-password", is_staff=True)
-    user.groups.add(group)
-    client.force_login(user)
+    """A client signed in as an Office member with password and TOTP code."""
+    response = sign_in(client, create_staff_user("officer", group=OFFICE))
+    assert response.status_code == 302
+    return client
+
+
+@pytest.fixture
+def core_team_client(client):
+    """A client signed in as a Core team member, who may not see contact details."""
+    response = sign_in(client, create_staff_user("core-member", group=CORE_TEAM))
+    assert response.status_code == 302
     return client
 
 
@@ -188,8 +198,69 @@ def test_create_demo_staff_can_view_applications(client, settings, monkeypatch):
     ApplicationFactory()
 
     user = User.objects.get(username="office")
-    client.force_login(user)
+    sign_in(client, user, password="demo-password-for-test")
     response = client.get(CHANGELIST)
 
     assert user.check_password("demo-password-for-test")
     assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_change_page_hides_contacts_from_core_team(core_team_client):
+    application = ApplicationFactory(
+        motivation="A motivation the core team reads for matching.",
+        person=PersonFactory(
+            primary_email="athena@example.org", secondary_email="athena.home@example.net"
+        ),
+        head_of_department_name="Prof. Hidden Head",
+        head_of_department_email="hidden.head@example.com",
+    )
+
+    response = core_team_client.get(
+        reverse("admin:applications_application_change", args=[application.pk])
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "A motivation the core team reads for matching." in page
+    assert "athena@example.org" not in page
+    assert "athena.home@example.net" not in page
+    assert "Prof. Hidden Head" not in page
+    assert "hidden.head@example.com" not in page
+    assert "Edit contact details" not in page
+
+
+@pytest.mark.django_db
+def test_change_page_shows_contacts_to_office(office_client):
+    application = ApplicationFactory(
+        head_of_department_name="Prof. Shown Head",
+        head_of_department_email="shown.head@example.com",
+    )
+
+    page = office_client.get(
+        reverse("admin:applications_application_change", args=[application.pk])
+    ).content.decode()
+
+    assert "Prof. Shown Head" in page
+    assert "shown.head@example.com" in page
+    assert "Edit contact details" in page
+
+
+@pytest.mark.django_db
+def test_changelist_query_count_constant_for_core_team(core_team_client):
+    ApplicationFactory()
+    with_one = changelist_queries(core_team_client)
+    ApplicationFactory.create_batch(2, mentor=True)
+
+    with_three = changelist_queries(core_team_client)
+
+    assert with_one == with_three
+
+
+@pytest.mark.django_db
+def test_person_page_forbidden_to_core_team(core_team_client):
+    person = PersonFactory()
+
+    response = core_team_client.get(reverse("admin:core_person_change", args=[person.pk]))
+
+    assert response.status_code == 403

@@ -73,14 +73,15 @@ def test_mentor_submission_stores_application(client, mentor_data):
 def test_submission_writes_audit_event(client, mentee_data):
     client.post(MENTEE_URL, mentee_data())
 
-    event = AuditEvent.objects.get()
+    event = AuditEvent.objects.get(action="applications.application.submitted")
     assert event.action == "applications.application.submitted"
     assert event.object_id == str(Application.objects.get().pk)
 
 
 @pytest.mark.django_db(transaction=True)
-def test_submission_emails_each_address(client, mentee_data):
+def test_submission_emails_each_address(client, mentee_data, run_worker):
     client.post(MENTEE_URL, mentee_data())
+    run_worker()
 
     recipients = sorted(message.to[0] for message in mail.outbox)
     assert recipients == ["maria.home@example.net", "maria.rossi@example.org"]
@@ -88,6 +89,8 @@ def test_submission_emails_each_address(client, mentee_data):
         assert len(message.to) == 1
         assert "\n" not in message.subject
         assert re.search(r"http://testserver/confirm-address/[^/\s]+/", message.body)
+    received = next(m for m in mail.outbox if m.to == ["maria.rossi@example.org"])
+    assert "/withdraw/" in received.body
 
 
 @pytest.mark.django_db

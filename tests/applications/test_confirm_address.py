@@ -102,8 +102,9 @@ def test_confirm_after_address_change_rejected(client):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_emailed_link_confirms_its_address(client, mentee_data):
+def test_emailed_link_confirms_its_address(client, mentee_data, run_worker):
     client.post(reverse("applications:apply", kwargs={"role": "mentee"}), mentee_data())
+    run_worker()
     message = next(m for m in mail.outbox if m.to == ["maria.home@example.net"])
     link = re.search(r"http://testserver(/confirm-address/[^/\s]+/)", message.body).group(1)
 

@@ -38,7 +38,9 @@ def fill_mentee_form(page: Page) -> None:
     page.get_by_label("I have read the privacy notice").check()
 
 
-def test_mentee_applies_and_confirms_address(page: Page, live_server, settings, page_problems):
+def test_mentee_applies_and_confirms_address(
+    page: Page, live_server, settings, page_problems, run_worker
+):
     settings.SITE_URL = live_server.url
 
     page.goto(live_server.url)
@@ -68,6 +70,7 @@ def test_mentee_applies_and_confirms_address(page: Page, live_server, settings, 
     expect(page.get_by_role("heading", level=1)).to_have_text("Thank you for applying")
     assert Application.objects.count() == 1
 
+    run_worker()
     message = next(m for m in mail.outbox if m.to == ["zoe.p@example.org"])
     link = re.search(r"https?://\S+/confirm-address/\S+/", message.body).group(0)
     page.goto(link)

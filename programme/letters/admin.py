@@ -1,0 +1,308 @@
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html, linebreaks
+
+from programme.core.admin_search import BlindIndexSearchMixin, ReadableAdmin
+from programme.letters import placeholders
+from programme.letters.models import (
+    FailedLetter,
+    Letter,
+    LetterBatch,
+    LetterKind,
+    LetterState,
+    LetterTemplate,
+)
+from programme.letters.pdf import render_letter_pdf
+from programme.letters.samples import sample_letter
+from programme.letters.services import approve_batch, resend_letter
+
+
+def pdf_response(pdf: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@admin.register(LetterTemplate)
+class LetterTemplateAdmin(admin.ModelAdmin):
+    list_display = ("kind", "subject", "attach_pdf", "updated_at", "preview_links")
+    fields = ("kind", "placeholder_list", "subject", "body", "attach_pdf", "preview_links")
+    readonly_fields = ("kind", "placeholder_list", "preview_links")
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        # Every kind has a template to edit from the start, with the default wording.
+        for kind in LetterKind.values:
+            LetterTemplate.objects.for_kind(kind)
+        return super().changelist_view(request, extra_context)
+
+    def get_urls(self):
+        own = [
+            path(
+                "<int:template_id>/preview/",
+                self.admin_site.admin_view(self.preview_view),
+                name="letters_lettertemplate_preview",
+            ),
+            path(
+                "<int:template_id>/preview.pdf",
+                self.admin_site.admin_view(self.preview_pdf_view),
+                name="letters_lettertemplate_preview_pdf",
+            ),
+        ]
+        return own + super().get_urls()
+
+    @admin.display(description="Placeholders this letter can use")
+    def placeholder_list(self, template: LetterTemplate) -> str:
+        return ", ".join(
+            placeholders.as_placeholder(name) for name in template.allowed_placeholders
+        )
+
+    @admin.display(description="Preview")
+    def preview_links(self, template: LetterTemplate) -> str:
+        if template.pk is None:
+            return "-"
+        return format_html(
+            '<a href="{}">as e-mail</a> · <a href="{}">as PDF</a>',
+            reverse("admin:letters_lettertemplate_preview", args=[template.pk]),
+            reverse("admin:letters_lettertemplate_preview_pdf", args=[template.pk]),
+        )
+
+    def _template_or_403(self, request: HttpRequest, template_id: int) -> LetterTemplate:
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        return get_object_or_404(LetterTemplate, pk=template_id)
+
+    def preview_view(self, request: HttpRequest, template_id: int) -> HttpResponse:
+        template = self._template_or_403(request, template_id)
+        letter = sample_letter(template)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Preview: {template}",
+            "opts": self.opts,
+            "template_obj": template,
+            "letter": letter,
+            "body_html": linebreaks(letter.body, autoescape=True),
+        }
+        return TemplateResponse(request, "admin/letters/template_preview.html", context)
+
+    def preview_pdf_view(self, request: HttpRequest, template_id: int) -> HttpResponse:
+        template = self._template_or_403(request, template_id)
+        letter = sample_letter(template)
+        return pdf_response(render_letter_pdf(letter), f"preview-{template.kind}.pdf")
+
+
+class LetterAdminBase(BlindIndexSearchMixin, ReadableAdmin):
+    person_path = "person__"
+    list_display = ("id", "kind", "recipient", "state", "attempts", "created_at", "sent_at")
+    list_filter = ("state", "kind")
+    search_fields = ("person__primary_email_index", "person__secondary_email_index")
+    ordering = ("-created_at", "-id")
+    actions = ["send_again"]
+    fields = (
+        "kind",
+        "state",
+        "recipient_name",
+        "to_addresses",
+        "cc_addresses",
+        "subject",
+        "body_text",
+        "attach_pdf",
+        "pdf_link",
+        "attempts",
+        "last_error",
+        "next_attempt_at",
+        "sent_at",
+        "message_id",
+        "batch",
+        "resend_of",
+        "created_at",
+        "created_by",
+    )
+    readonly_fields = fields
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def lookup_allowed(self, lookup, value, request=None) -> bool:
+        # The person page links here with ?person__id__exact=<id>.
+        return lookup == "person__id__exact" or super().lookup_allowed(lookup, value, request)
+
+    def has_resend_permission(self, request) -> bool:
+        return request.user.has_perm("letters.resend_letter")
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        own = [
+            path(
+                "<int:letter_id>/pdf/",
+                self.admin_site.admin_view(self.pdf_view),
+                name="{}_{}_pdf".format(*info),
+            ),
+        ]
+        return own + super().get_urls()
+
+    @admin.display(description="Recipient")
+    def recipient(self, letter: Letter) -> str:
+        return letter.recipient_name or "-"
+
+    @admin.display(description="Body")
+    def body_text(self, letter: Letter) -> str:
+        return format_html('<div class="letter-body">{}</div>', letter.body_html)
+
+    @admin.display(description="PDF")
+    def pdf_link(self, letter: Letter) -> str:
+        if not letter.attach_pdf:
+            return "No PDF for this kind of letter"
+        url = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_pdf", args=[letter.pk])
+        return format_html('<a href="{}">Open the PDF</a>', url)
+
+    def pdf_view(self, request: HttpRequest, letter_id: int) -> HttpResponse:
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        letter = get_object_or_404(Letter, pk=letter_id)
+        return pdf_response(render_letter_pdf(letter), letter.pdf_filename)
+
+    @admin.action(description="Send the selected letters again", permissions=["resend"])
+    def send_again(self, request: HttpRequest, queryset) -> None:
+        sendable = queryset.filter(state__in=[LetterState.SENT, LetterState.FAILED])
+        copies = [resend_letter(letter=letter, actor=request.user) for letter in sendable]
+        skipped = queryset.count() - len(copies)
+        self.message_user(
+            request, f"{len(copies)} letter(s) will be sent again.", messages.SUCCESS
+        )
+        if skipped:
+            self.message_user(
+                request,
+                f"{skipped} letter(s) were skipped because they are not sent or failed yet.",
+                messages.WARNING,
+            )
+
+
+@admin.register(Letter)
+class LetterAdmin(LetterAdminBase):
+    """Every letter, so staff can see what was sent to whom and send one again."""
+
+
+@admin.register(FailedLetter)
+class FailedLetterAdmin(LetterAdminBase):
+    """Letters that failed after their last attempt, for the office to follow up."""
+
+    list_display = ("id", "kind", "recipient", "attempts", "failure", "created_at")
+    list_filter = ("kind",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(state=LetterState.FAILED)
+
+    @admin.display(description="Last error")
+    def failure(self, letter: Letter) -> str:
+        return letter.last_error[:120]
+
+
+@admin.register(LetterBatch)
+class LetterBatchAdmin(admin.ModelAdmin):
+    list_display = ("description", "kind", "letter_count", "created_at", "approved_at", "review")
+    list_filter = ("kind",)
+    ordering = ("-created_at", "-id")
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                total=Count("letters"),
+                drafts=Count("letters", filter=Q(letters__state=LetterState.DRAFT)),
+            )
+        )
+
+    def get_urls(self):
+        own = [
+            path(
+                "<int:batch_id>/review/",
+                self.admin_site.admin_view(self.review_view),
+                name="letters_letterbatch_review",
+            ),
+        ]
+        return own + super().get_urls()
+
+    @admin.display(description="Letters", ordering="total")
+    def letter_count(self, batch: LetterBatch) -> int:
+        return batch.total
+
+    @admin.display(description="")
+    def review(self, batch: LetterBatch) -> str:
+        label = "Review and approve" if batch.approved_at is None else "Review"
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:letters_letterbatch_review", args=[batch.pk]),
+            label,
+        )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        return redirect("admin:letters_letterbatch_review", batch_id=object_id)
+
+    def review_view(self, request: HttpRequest, batch_id: int) -> HttpResponse:
+        """Show the recipient count and a preview; approve on POST."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        batch = get_object_or_404(self.get_queryset(request), pk=batch_id)
+        can_approve = request.user.has_perm("letters.approve_letterbatch")
+
+        if request.method == "POST":
+            if not can_approve:
+                raise PermissionDenied
+            approved = approve_batch(batch=batch, actor=request.user)
+            if approved:
+                self.message_user(
+                    request, f"{approved} letter(s) approved and queued for sending."
+                )
+            else:
+                self.message_user(
+                    request,
+                    "This batch was already approved; nothing more was sent.",
+                    messages.INFO,
+                )
+            return redirect("admin:letters_letterbatch_review", batch_id=batch.pk)
+
+        letters = batch.letters.order_by("pk")
+        first = letters.first()
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Letters: {batch.description}",
+            "opts": self.opts,
+            "batch": batch,
+            "first_letter": first,
+            "recipients": [
+                letter.person.full_name if letter.person else letter.to_list[0]
+                for letter in letters
+            ],
+            "can_approve": can_approve and batch.approved_at is None and batch.drafts > 0,
+            "now": timezone.now(),
+        }
+        return TemplateResponse(request, "admin/letters/batch_review.html", context)

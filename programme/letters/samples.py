@@ -1,0 +1,43 @@
+"""Sample values for previewing a letter template before it is used."""
+
+from django.utils import timezone
+
+from programme.letters.models import PLACEHOLDERS, Letter, LetterTemplate
+from programme.letters.services import common_values, render_letter, site_link
+
+# Names in several scripts, so a preview shows at once whether they print well.
+SAMPLE_VALUES = {
+    "recipient_name": "Zoë Παπαδοπούλου",
+    "role": "mentee",
+    "confirmation_link": site_link("/confirm-address/sample-link/"),
+    "withdraw_link": site_link("/withdraw/sample-link/"),
+    "term_start": "1 March 2027",
+    "term_end": "29 February 2028",
+    "term_years": "3",
+    "capacity": "2",
+    "tips_link": site_link("/tips/"),
+    "head_of_department_name": "Prof. Alexei Ivanov (Алексей Иванов)",
+    "reason": "Mentees need to be at least in their fourth year of training.",
+    "eligibility_link": site_link("/eligibility/"),
+    "mentee_name": "Fatima Al-Sayed",
+    "mentee_institution": "Example University Hospital",
+    "how_it_works_link": site_link("/how-it-works/"),
+}
+
+
+def sample_letter(template: LetterTemplate) -> Letter:
+    """Return an unsaved letter filled from the template with sample values."""
+    wanted = PLACEHOLDERS[template.kind] - set(common_values())
+    values = {name: SAMPLE_VALUES[name] for name in wanted}
+    subject, body, attach_pdf = render_letter(template.kind, values)
+    return Letter(
+        kind=template.kind,
+        idempotency_key="preview",
+        recipient_name=values["recipient_name"],
+        to_addresses="zoe@example.org",
+        cc_addresses="zoe.home@example.net",
+        subject=subject,
+        body=body,
+        attach_pdf=attach_pdf,
+        created_at=timezone.now(),
+    )
