@@ -1,4 +1,15 @@
+import email
+import socket
+
 import pytest
+from aiosmtpd.controller import Controller
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # The default hasher takes about a third of a second per password by
+    # design; the tests set and check many passwords.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)
@@ -29,3 +40,39 @@ def run_worker():
         )
 
     return run
+
+
+class CollectingHandler:
+    """An SMTP server's handler that keeps every message it accepts."""
+
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):  # aiosmtpd's hook name
+        self.messages.append(email.message_from_bytes(envelope.original_content))
+        return "250 Message accepted"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server on loopback, not yet started, with the default mailer
+    pointed at it. Returns the aiosmtpd controller and the collecting handler;
+    call ``controller.start()`` to accept mail."""
+    port = free_port()
+    handler = CollectingHandler()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": port, "timeout": 5},
+        }
+    }
+    yield controller, handler
+    if controller._thread is not None:
+        controller.stop()

@@ -1,5 +1,7 @@
 from django import forms
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
 from django_countries.filters import CountryFilter
 
 from programme.core.admin_search import BlindIndexSearchMixin, ReadableAdmin
@@ -52,11 +54,21 @@ class PersonAdmin(BlindIndexSearchMixin, ReadableAdmin):
             },
         ),
         ("Practice", {"fields": ("institution", "country", "gender", "languages")}),
+        ("Correspondence", {"fields": ("letters_link",)}),
     )
-    readonly_fields = ("primary_email_confirmed_at", "secondary_email_confirmed_at")
+    readonly_fields = (
+        "primary_email_confirmed_at",
+        "secondary_email_confirmed_at",
+        "letters_link",
+    )
 
     def has_add_permission(self, request) -> bool:
         return False
+
+    @admin.display(description="Letters")
+    def letters_link(self, person: Person) -> str:
+        url = reverse("admin:letters_letter_changelist") + f"?person__id__exact={person.pk}"
+        return format_html('<a href="{}">Every letter sent to this person</a>', url)
 
     @admin.display(description="Name")
     def name(self, person: Person) -> str:

@@ -55,8 +55,8 @@ class StaffAuthenticationForm(OTPAdminAuthenticationForm):
 
     def clean(self):
         if "otp_token" in self.errors:
-            # Without a code, stop before the password is checked: the answer
-            # then tells nothing about the password and is no failed attempt.
+            # Without a code, stop before the password is checked. The response
+            # then reveals nothing about the password and counts as no failed attempt.
             return self.cleaned_data
 
         # AuthenticationForm.clean passes the request to authenticate(), which
@@ -92,7 +92,7 @@ class StaffAuthenticationForm(OTPAdminAuthenticationForm):
     def _chosen_device(self, user):
         """Return the chosen device, or the user's only device when none was chosen.
 
-        django-otp asks which device to check when the form names none. Staff
+        django-otp requires a device choice when the form names none. Staff
         normally have one, so the device list is shown only to those with more.
         """
         if self.cleaned_data.get("otp_device"):
@@ -118,9 +118,9 @@ class StaffAdminSite(OTPAdminSite):
         return super().has_permission(request)
 
     def app_index(self, request, app_label, extra_context=None):
-        # Django answers 404 when the user may see none of the app's models.
-        # The URL pattern only matches registered apps, so the page exists
-        # and the answer is that this user may not open it.
+        # Django raises Http404 when the user may see none of the app's models.
+        # The URL pattern matches registered apps only, so the page exists and
+        # 403 (PermissionDenied) is the accurate response.
         try:
             return super().app_index(request, app_label, extra_context)
         except Http404:

@@ -11,8 +11,8 @@ class CoreConfig(AppConfig):
         from programme.core import checks  # noqa: F401  (registers the system checks)
         from programme.core.roles import sync_roles_after_migrate
 
-        # Sent once per migrate, for this app only: sync_roles creates the
-        # permissions of the apps it needs itself.
+        # Connected to this app's signal only, so the roles sync once per
+        # migrate. sync_roles creates the other apps' permissions itself.
         post_migrate.connect(
             sync_roles_after_migrate, sender=self, dispatch_uid="programme.core.sync_roles"
         )

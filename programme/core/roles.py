@@ -52,7 +52,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
 
 @dataclass
 class RoleSyncResult:
-    """What ``sync_roles`` did for one group."""
+    """Outcome of ``sync_roles`` for one group: permissions set and permissions skipped."""
 
     group: str
     granted: list[str] = field(default_factory=list)

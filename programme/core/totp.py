@@ -43,7 +43,7 @@ def add_totp_device(
 
 
 def base32_secret(device: TOTPDevice) -> str:
-    """The secret as authenticator apps take it when typed in by hand."""
+    """Return the secret in base32, the form authenticator apps take when it is typed in."""
     return b32encode(device.bin_key).decode("ascii")
 
 

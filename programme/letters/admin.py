@@ -208,6 +208,13 @@ class FailedLetterAdmin(LetterAdminBase):
     list_display = ("id", "kind", "recipient", "attempts", "failure", "created_at")
     list_filter = ("kind",)
 
+    # A proxy of Letter: whoever may view letters may view the failed ones.
+    def has_view_permission(self, request, obj=None) -> bool:
+        return request.user.has_perm("letters.view_letter")
+
+    def has_module_permission(self, request) -> bool:
+        return request.user.has_perm("letters.view_letter")
+
     def get_queryset(self, request):
         return super().get_queryset(request).filter(state=LetterState.FAILED)
 

@@ -22,6 +22,7 @@ from programme.core.admin_search import BlindIndexSearchMixin, ReadableAdmin
 from programme.core.models import ProgrammeSettings
 from programme.letters.models import LetterBatch
 from programme.vetting.assessment import assess_application
+from programme.vetting.bulletins import prepare_tips_bulletin
 from programme.vetting.forms import DecisionForm, OfficeWithdrawalForm
 from programme.vetting.models import Decision, Enrolment, VettingDecision
 from programme.vetting.selectors import decisions_for
@@ -397,6 +398,7 @@ class EnrolmentAdmin(ApplicantColumnMixin, BlindIndexSearchMixin, ReadOnlyAdmin)
         "application__person__secondary_email_index",
     )
     ordering = ("-starts_on", "-id")
+    actions = ["send_tips_bulletin"]
     fields = (
         "application_link",
         "applicant",
@@ -407,6 +409,26 @@ class EnrolmentAdmin(ApplicantColumnMixin, BlindIndexSearchMixin, ReadOnlyAdmin)
         "created_at",
     )
     readonly_fields = fields
+
+    def has_bulletin_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("applications.vet_application")
+
+    @admin.action(
+        description="Prepare the tips bulletin for the selected participants",
+        permissions=["bulletin"],
+    )
+    def send_tips_bulletin(self, request: HttpRequest, queryset) -> HttpResponse | None:
+        batch = prepare_tips_bulletin(enrolments=list(queryset), actor=request.user)
+        if batch is None:
+            self.message_user(
+                request, "None of the selected enrolments is active.", messages.WARNING
+            )
+            return None
+        self.message_user(
+            request,
+            "The bulletin is ready as drafts. Check the preview, then approve it to send.",
+        )
+        return HttpResponseRedirect(reverse("admin:letters_letterbatch_review", args=[batch.pk]))
 
 
 @admin.register(VettingDecision)

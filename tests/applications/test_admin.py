@@ -17,12 +17,6 @@ from tests.factories import ApplicationFactory, PersonFactory
 CHANGELIST = reverse("admin:applications_application_changelist")
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    # Staff sign in many times here; the default hasher is slow by design.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def office_client(client):
     """A client signed in as an Office member with password and TOTP code."""

@@ -15,7 +15,7 @@ LOGIN_URL = reverse("admin:login")
 
 
 def create_staff_user(username: str, *, group: str | None = None, device: bool = True) -> User:
-    """A staff user with PASSWORD, in the named role group, with a TOTP device unless told not."""
+    """Create a staff user with PASSWORD in the named group, and a TOTP device if ``device``."""
     user = User.objects.create_user(username, password=PASSWORD, is_staff=True)
     if group is not None:
         user.groups.add(Group.objects.get(name=group))

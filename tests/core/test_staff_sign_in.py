@@ -44,7 +44,7 @@ def test_sign_in_page_asks_for_code(client):
 
 
 @pytest.mark.django_db
-def test_sign_in_page_has_no_inline_script_or_style(client):
+def test_sign_in_page_has_no_inline_code(client):
     page = client.get(LOGIN_URL).content.decode()
 
     assert re.findall(r"<script(?![^>]*\ssrc=)[^>]*>", page) == []

@@ -1,12 +1,9 @@
 import datetime
-import email
 import io
-import socket
 
 import pypdfium2
 import pytest
 import time_machine
-from aiosmtpd.controller import Controller
 from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
@@ -31,40 +28,6 @@ def tips_letter(key: str = "tips:1", **overrides) -> Letter:
         "values": {"recipient_name": "Ana Silva", "tips_link": "http://testserver/tips/"},
     }
     return queue_letter(**(arguments | overrides))
-
-
-class CollectingHandler:
-    """An SMTP server's handler that keeps every message it accepts."""
-
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(email.message_from_bytes(envelope.original_content))
-        return "250 Message accepted"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.fixture
-def smtp(settings):
-    """A real SMTP server on loopback that the test starts and stops."""
-    port = free_port()
-    handler = CollectingHandler()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    settings.MAILERS = {
-        "default": {
-            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "OPTIONS": {"host": "127.0.0.1", "port": port, "timeout": 5},
-        }
-    }
-    yield controller, handler
-    if controller._thread is not None:
-        controller.stop()
 
 
 @pytest.mark.django_db
@@ -177,8 +140,8 @@ def test_resend_creates_copy_and_sends(run_worker, django_user_model):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_smtp_down_then_up_sends_each_once(smtp, run_worker):
-    controller, handler = smtp
+def test_smtp_down_then_up_sends_each_once(smtp_server, run_worker):
+    controller, handler = smtp_server
     letters = [tips_letter(key=f"tips:{n}", to=[f"p{n}@example.org"]) for n in range(4)]
 
     run_worker()
@@ -205,7 +168,7 @@ def test_smtp_down_then_up_sends_each_once(smtp, run_worker):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_last_attempt_fails_letter(smtp, run_worker, settings):
+def test_last_attempt_fails_letter(smtp_server, run_worker, settings):
     settings.LETTER_MAX_ATTEMPTS = 3
     letter = tips_letter()
     start = timezone.now()
@@ -222,7 +185,7 @@ def test_last_attempt_fails_letter(smtp, run_worker, settings):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_retry_delay_doubles(smtp, run_worker, settings):
+def test_retry_delay_doubles(smtp_server, run_worker, settings):
     settings.LETTER_RETRY_BASE_SECONDS = 60
     letter = tips_letter()
     delays = []

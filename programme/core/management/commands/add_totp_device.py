@@ -52,7 +52,7 @@ class Command(BaseCommand):
             f"Scan this QR code with the authenticator app of '{username}', or type in the "
             "secret below. Show it to nobody else."
         )
-        # Half-block characters keep the code about 50 columns wide. They draw
+        # Half-block characters keep the code about 60 columns wide. They draw
         # light modules in the text colour, so a dark terminal shows it the right way round.
         qr_code = io.StringIO()
         segno.make(device.config_url, error="m").terminal(out=qr_code, compact=True)

@@ -21,7 +21,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         if not settings.DEBUG:
             raise CommandError(
-                "Demo sign-in codes are for development only; this command needs "
+                "Demo sign-in codes are for development only, so this command needs "
                 "DJANGO_DEBUG=true."
             )
         username = options["username"]
