@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "programme.applications",
     "programme.letters",
     "programme.vetting",
+    "programme.matching",
 ]
 
 MIDDLEWARE = [

@@ -42,10 +42,12 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
             "approve_letterbatch",
         ),
         "vetting": ("view_enrolment", "view_vettingdecision"),
+        "matching": ("view_pairing", "end_pairing", "view_pairingreview"),
     },
     CORE_TEAM: {
         "applications": ("view_application",),
         "vetting": ("view_enrolment",),
+        "matching": ("view_pairing", "propose_pairing", "review_pairing", "view_pairingreview"),
     },
 }
 

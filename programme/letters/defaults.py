@@ -154,4 +154,65 @@ You can read the tips again at any time here:
         + SIGNATURE,
         "attach_pdf": False,
     },
+    LetterKind.ENGAGEMENT: {
+        "subject": "{{ programme_name }}: meet your mentoring partner",
+        "body": """Dear {{ recipient_name }},
+
+The core team has matched you as mentor and mentee for the coming year. This letter goes to you both, so you have each other's details and can start.
+
+Mentor: {{ mentor_name }}, {{ mentor_institution }}, {{ mentor_country }}
+E-mail: {{ mentor_emails }}
+Can help with: {{ mentor_areas }}
+
+Mentee: {{ mentee_name }}, {{ mentee_institution }}, {{ mentee_country }}
+E-mail: {{ mentee_emails }}
+Hopes for help with: {{ mentee_areas }}
+In their own words: {{ mentee_needs }}
+
+What we ask of you:
+- The mentor proposes the first, introductory meeting; after that you take turns to suggest topics.
+- Meet online at least {{ minimum_meetings }} times during the year, for 30 to 45 minutes each.
+- Keep going for at least the first four meetings, even if it feels slow at first.
+- Read our tips for a good mentoring relationship: {{ tips_link }}
+
+What happens next:
+- Around {{ checkin_due }} we will ask you both whether you have been able to meet.
+- Around {{ feedback_due }} we will send a short anonymous questionnaire.
+- The pairing completes around {{ completion_due }}, with a certificate for each of you.
+
+If you cannot reach each other, please tell us at {{ office_email }}.
+
+"""
+        + SIGNATURE,
+        "attach_pdf": True,
+    },
+    LetterKind.PAIRING_ENDED: {
+        "subject": "{{ programme_name }}: your pairing has ended",
+        "body": """Dear {{ recipient_name }},
+
+We are writing to let you know that your mentoring pairing with {{ partner_name }} has ended.
+
+Reason: {{ end_reason }}
+
+This happens from time to time, and nobody is at fault. {{ next_steps }}
+
+Thank you for the time you have given to the programme. If you have questions, please write to us at {{ office_email }}.
+
+"""
+        + SIGNATURE,
+        "attach_pdf": False,
+    },
+    LetterKind.REENROLMENT_INVITATION: {
+        "subject": "{{ programme_name }}: your term as a mentor ends soon",
+        "body": """Dear {{ recipient_name }},
+
+Your term as a mentor in the {{ programme_name }} ends on {{ term_end }}. Thank you for everything you have given to your mentees.
+
+If you would like to go on mentoring, you are warmly invited to enrol for a new term here:
+{{ apply_link }}
+
+"""
+        + SIGNATURE,
+        "attach_pdf": False,
+    },
 }

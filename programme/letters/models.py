@@ -20,6 +20,9 @@ class LetterKind(models.TextChoices):
     INFORMATION_REQUESTED = "information_requested", "More information needed"
     HEAD_OF_DEPARTMENT = "head_of_department", "Head of department"
     TIPS_BULLETIN = "tips_bulletin", "Tips bulletin"
+    ENGAGEMENT = "engagement", "Engagement (to both of a pair)"
+    PAIRING_ENDED = "pairing_ended", "Pairing ended"
+    REENROLMENT_INVITATION = "reenrolment_invitation", "Re-enrolment invitation (mentor)"
 
 
 COMMON_PLACEHOLDERS = frozenset(
@@ -45,6 +48,28 @@ PLACEHOLDERS: dict[str, frozenset[str]] = {
     LetterKind.HEAD_OF_DEPARTMENT: COMMON_PLACEHOLDERS
     | {"mentee_name", "mentee_institution", "term_start", "term_end", "how_it_works_link"},
     LetterKind.TIPS_BULLETIN: COMMON_PLACEHOLDERS | {"tips_link"},
+    # One letter to both: recipient_name names the two of them.
+    LetterKind.ENGAGEMENT: COMMON_PLACEHOLDERS
+    | {
+        "mentor_name",
+        "mentor_emails",
+        "mentor_country",
+        "mentor_institution",
+        "mentor_areas",
+        "mentee_name",
+        "mentee_emails",
+        "mentee_country",
+        "mentee_institution",
+        "mentee_areas",
+        "mentee_needs",
+        "minimum_meetings",
+        "checkin_due",
+        "feedback_due",
+        "completion_due",
+        "tips_link",
+    },
+    LetterKind.PAIRING_ENDED: COMMON_PLACEHOLDERS | {"partner_name", "end_reason", "next_steps"},
+    LetterKind.REENROLMENT_INVITATION: COMMON_PLACEHOLDERS | {"term_end", "apply_link"},
 }
 
 

@@ -26,10 +26,17 @@ OFFICE_PERMISSIONS = {
     "letters.approve_letterbatch",
     "vetting.view_enrolment",
     "vetting.view_vettingdecision",
+    "matching.view_pairing",
+    "matching.end_pairing",
+    "matching.view_pairingreview",
 }
 CORE_TEAM_PERMISSIONS = {
     "applications.view_application",
     "vetting.view_enrolment",
+    "matching.view_pairing",
+    "matching.propose_pairing",
+    "matching.review_pairing",
+    "matching.view_pairingreview",
 }
 
 

@@ -79,7 +79,7 @@ def test_template_preview_shows_sample_names(office):
     page = office.get(reverse("admin:letters_lettertemplate_preview", args=[template.pk]))
     pdf = office.get(reverse("admin:letters_lettertemplate_preview_pdf", args=[template.pk]))
 
-    assert "Fatima Al-Sayed" in page.content.decode()
+    assert "Zoë Παπαδοπούλου" in page.content.decode()
     assert pdf["Content-Type"] == "application/pdf"
     text = pypdfium2.PdfDocument(pdf.content)[0].get_textpage().get_text_range()
     assert "Zoë Παπαδοπούλου" in text
