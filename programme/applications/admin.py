@@ -147,6 +147,9 @@ class ApplicationAdmin(BlindIndexSearchMixin, ReadableAdmin):
             names.extend(options["fields"])
         return names
 
+    def can_search_by_email(self, request) -> bool:
+        return request.user.has_perm("applications.view_contact_details")
+
     def has_add_permission(self, request) -> bool:
         return False
 

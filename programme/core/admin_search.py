@@ -28,11 +28,17 @@ class BlindIndexSearchMixin:
             return queryset, False
         if term.isdigit():
             return queryset.filter(pk=int(term)), False
+        if not self.can_search_by_email(request):
+            # A match would confirm whose address it is to someone not allowed to see it.
+            return queryset.none(), False
         index = blind_index(term)
         matches = Q(**{f"{self.person_path}primary_email_index": index}) | Q(
             **{f"{self.person_path}secondary_email_index": index}
         )
         return queryset.filter(matches), False
+
+    def can_search_by_email(self, request) -> bool:
+        return True
 
 
 class ReadableAdmin(admin.ModelAdmin):

@@ -1,12 +1,14 @@
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html, linebreaks
+from django.utils.html import format_html
 
 from programme.core.admin_search import BlindIndexSearchMixin, ReadableAdmin
 from programme.letters import placeholders
@@ -32,6 +34,9 @@ def pdf_response(pdf: bytes, filename: str) -> HttpResponse:
 
 @admin.register(LetterTemplate)
 class LetterTemplateAdmin(admin.ModelAdmin):
+    formfield_overrides = {
+        models.CharField: {"widget": forms.TextInput(attrs={"size": 90})},
+    }
     list_display = ("kind", "subject", "attach_pdf", "updated_at", "preview_links")
     fields = ("kind", "placeholder_list", "subject", "body", "attach_pdf", "preview_links")
     readonly_fields = ("kind", "placeholder_list", "preview_links")
@@ -73,8 +78,10 @@ class LetterTemplateAdmin(admin.ModelAdmin):
     def preview_links(self, template: LetterTemplate) -> str:
         if template.pk is None:
             return "-"
+        # A new tab, so unsaved edits on the template's page are not lost.
         return format_html(
-            '<a href="{}">as e-mail</a> · <a href="{}">as PDF</a>',
+            '<a href="{}" target="_blank" rel="noopener">as e-mail</a> · '
+            '<a href="{}" target="_blank" rel="noopener">as PDF</a> (saved version)',
             reverse("admin:letters_lettertemplate_preview", args=[template.pk]),
             reverse("admin:letters_lettertemplate_preview_pdf", args=[template.pk]),
         )
@@ -93,7 +100,7 @@ class LetterTemplateAdmin(admin.ModelAdmin):
             "opts": self.opts,
             "template_obj": template,
             "letter": letter,
-            "body_html": linebreaks(letter.body, autoescape=True),
+            "body_html": letter.body_html,
         }
         return TemplateResponse(request, "admin/letters/template_preview.html", context)
 
@@ -191,7 +198,7 @@ class LetterAdminBase(BlindIndexSearchMixin, ReadableAdmin):
         if skipped:
             self.message_user(
                 request,
-                f"{skipped} letter(s) were skipped because they are not sent or failed yet.",
+                f"Skipped {skipped}: only letters already sent or failed can be sent again.",
                 messages.WARNING,
             )
 

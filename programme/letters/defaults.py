@@ -52,7 +52,7 @@ If you did not apply, please ignore this message or tell us at {{ office_email }
 
 We are delighted to tell you that you are enrolled in the {{ programme_name }} of the {{ society_name }} as a mentor, for {{ term_years }} years from {{ term_start }} to {{ term_end }}.
 
-You told us you can take {{ capacity }} mentee(s) at a time. The core team will now match you with a mentee whose needs fit what you offer. When a pairing is agreed, you will both receive one letter with each other's contact details, and the year of mentoring begins.
+You told us how many mentees you can take at a time: {{ capacity }}. The core team will now match you with a mentee whose needs fit what you offer. When a pairing is agreed, you will both receive one letter with each other's contact details, and the year of mentoring begins.
 
 Before then, please read our tips for a good mentoring relationship:
 {{ tips_link }}

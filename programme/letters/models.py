@@ -91,7 +91,7 @@ class LetterTemplate(models.Model):
     body = models.TextField(
         max_length=20000,
         help_text="Plain text. A blank line starts a new paragraph. Placeholders are written "
-        "{{ name }}; the list below shows the ones this letter can use.",
+        "{{ name }}; the list above shows the ones this letter can use.",
     )
     attach_pdf = models.BooleanField(
         "attach as PDF", default=False, help_text="Also attach the letter as a PDF document."

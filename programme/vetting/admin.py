@@ -150,7 +150,10 @@ class VettingApplicationAdmin(ApplicationAdmin):
         list_display = super().get_list_display(request)
         # Callers that only inspect the columns may pass None and get the base columns.
         if request is not None and self.has_vet_permission(request):
-            return (*list_display, "vetting_link")
+            # Next to the name, so the link stays in view on narrow screens.
+            columns = list(list_display)
+            columns.insert(columns.index("applicant") + 1, "vetting_link")
+            return tuple(columns)
         return list_display
 
     def get_fieldsets(self, request: HttpRequest, obj=None):
@@ -166,7 +169,7 @@ class VettingApplicationAdmin(ApplicationAdmin):
 
     @admin.display(description="Vetting")
     def vetting_link(self, application: Application) -> str:
-        return format_html('<a href="{}">Vetting page</a>', vetting_url(application))
+        return format_html('<a href="{}">Vet</a>', vetting_url(application))
 
     @admin.display(description="Vetting page")
     def vetting_page_link(self, application: Application) -> str:

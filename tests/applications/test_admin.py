@@ -258,3 +258,17 @@ def test_person_page_forbidden_to_core_team(core_team_client):
     response = core_team_client.get(reverse("admin:core_person_change", args=[person.pk]))
 
     assert response.status_code == 403
+
+
+@pytest.mark.django_db
+def test_core_team_cannot_find_application_by_email():
+    from programme.core.roles import CORE_TEAM
+    from tests.core.staff import create_staff_user, signed_in_client
+
+    person = PersonFactory(primary_email="find.me@example.org")
+    ApplicationFactory(person=person)
+    core = signed_in_client(create_staff_user("core-member", group=CORE_TEAM))
+
+    response = core.get(CHANGELIST, {"q": "find.me@example.org"})
+
+    assert response.context["cl"].result_count == 0

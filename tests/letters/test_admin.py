@@ -187,8 +187,8 @@ def test_batch_review_shows_count_and_approves(office):
     office.post(url)
     office.post(url)
 
-    assert "2 letter(s)" in page
-    assert "Approve and send 2 letter(s)" in page
+    assert "2 letters</strong> are waiting" in page
+    assert "Approve and send 2 letters" in page
     assert Letter.objects.filter(batch=batch, state=LetterState.APPROVED).count() == 2
 
 

@@ -101,7 +101,7 @@ def test_decide_eligible_mentor_letter(mentor_application, officer):
     assert letter.batch is None
     assert "Dear Jonas Berg," in letter.body
     assert letter_date(enrolment.ends_on) in letter.body
-    assert "take 2 mentee(s)" in letter.body
+    assert "you can take at a time: 2." in letter.body
     assert "http://testserver/tips/" in letter.body
 
 
