@@ -137,3 +137,18 @@ class PairingReview(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_verdict_display()} on pairing {self.pairing_id}"
+
+
+class WaitingMentee(Enrolment):
+    """Mentee enrolments as the matching queue lists them.
+
+    A proxy with no table and no permissions of its own: it gives the queue
+    its entry on the admin index. The queue's admin checks
+    ``matching.propose_pairing``.
+    """
+
+    class Meta:
+        proxy = True
+        default_permissions = ()
+        verbose_name = "waiting mentee"
+        verbose_name_plural = "matching queue"

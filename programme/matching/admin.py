@@ -1,0 +1,418 @@
+"""Core-team pages for matching: the queue, suggestions for one mentee, the plan and the figures.
+
+The pages hang off the admin of the ``WaitingMentee`` proxy, whose list page
+is the queue, so the admin index shows a "Matching queue" entry to the core
+team. The queue, suggestions and plan need ``matching.propose_pairing`` (the
+core team); the office and everyone else get 403 there. The figures need
+``matching.view_pairing``, which both roles hold. The pairing list itself is
+read-only; the review and end pages are added to it by ``admin_reviews``.
+"""
+
+from dataclasses import dataclass
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+
+from programme.applications.models import Role
+from programme.core.admin_search import ReadableAdmin
+from programme.core.languages import LANGUAGE_NAMES
+from programme.matching.models import (
+    ACTIVE_STATUSES,
+    MAX_NOTE_LENGTH,
+    Pairing,
+    WaitingMentee,
+)
+from programme.matching.plan import PlanRow, plan_matches, propose_plan
+from programme.matching.selectors import (
+    QUEUE_FIELDS,
+    engagement_times,
+    figures_by_month,
+    waiting_mentees,
+)
+from programme.matching.services import MatchingError, propose_pairing
+from programme.matching.suggestions import Suggestion, rank_mentors
+from programme.vetting.models import Enrolment, EnrolmentStatus
+
+PROPOSE_PERMISSION = "matching.propose_pairing"
+VIEW_PAIRING_PERMISSION = "matching.view_pairing"
+QUEUE_PAGE_SIZE = 100
+SUGGESTIONS_PAGE_SIZE = 25
+# The plan covers the head of the queue: the core team proposes these, then plans again.
+PLAN_SIZE = 100
+
+# The mentor columns the suggestions and plan pages show.
+MENTOR_FIELDS = (
+    "id",
+    "role",
+    "ends_on",
+    "application__id",
+    "application__practice_years",
+    "application__capacity",
+    "application__interest_research",
+    "application__person__id",
+    "application__person__given_name",
+    "application__person__family_name",
+    "application__person__country",
+)
+PAIRING_LIST_FIELDS = (
+    "id",
+    "status",
+    "proposed_at",
+    "engaged_on",
+    "mentee_enrolment__id",
+    "mentee_enrolment__application__id",
+    "mentee_enrolment__application__person__id",
+    "mentee_enrolment__application__person__given_name",
+    "mentee_enrolment__application__person__family_name",
+    "mentor_enrolment__id",
+    "mentor_enrolment__application__id",
+    "mentor_enrolment__application__person__id",
+    "mentor_enrolment__application__person__given_name",
+    "mentor_enrolment__application__person__family_name",
+)
+
+
+def language_names(codes: list[str]) -> str:
+    return ", ".join(sorted(LANGUAGE_NAMES.get(code, code) for code in codes or ()))
+
+
+def mentors_by_id(ids: list[int]) -> dict[int, Enrolment]:
+    """Load the shown mentors' names and details in one query."""
+    mentors = Enrolment.objects.filter(pk__in=ids).select_related("application__person")
+    return mentors.only(*MENTOR_FIELDS).in_bulk()
+
+
+@dataclass
+class QueueRow:
+    position: int
+    enrolment: Enrolment
+    days_waiting: int
+
+    @property
+    def languages(self) -> str:
+        return language_names(self.enrolment.application.person.languages)
+
+
+@dataclass
+class SuggestionRow:
+    position: int
+    suggestion: Suggestion
+    mentor: Enrolment
+
+
+class ProposeForm(forms.Form):
+    mentor = forms.IntegerField(widget=forms.HiddenInput)
+    note = forms.CharField(required=False, max_length=MAX_NOTE_LENGTH)
+    override_reason = forms.CharField(required=False, max_length=MAX_NOTE_LENGTH)
+
+
+class ReadOnlyPairingAdmin(ReadableAdmin):
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class PairingAdmin(ReadOnlyPairingAdmin):
+    """The list of pairings, read-only, filtered by status, at a constant number of queries."""
+
+    list_display = ("id", "mentee", "mentor", "status", "proposed_at", "engaged_on")
+    list_filter = ("status",)
+    list_per_page = 100
+    ordering = ("-proposed_at", "-id")
+
+    def get_queryset(self, request: HttpRequest):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related(
+                "mentee_enrolment__application__person", "mentor_enrolment__application__person"
+            )
+            .only(*PAIRING_LIST_FIELDS)
+        )
+
+    @admin.display(description="Mentee")
+    def mentee(self, pairing: Pairing) -> str:
+        return pairing.mentee_enrolment.application.person.full_name
+
+    @admin.display(description="Mentor")
+    def mentor(self, pairing: Pairing) -> str:
+        return pairing.mentor_enrolment.application.person.full_name
+
+
+class MatchingQueueAdmin(admin.ModelAdmin):
+    """The queue of waiting mentees, with suggestions, the plan and the engagement figures."""
+
+    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
+        return request.user.has_perm(PROPOSE_PERMISSION)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def get_urls(self):
+        info = f"{self.opts.app_label}_{self.opts.model_name}"
+        pages = [
+            path("plan/", self.admin_site.admin_view(self.plan_view), name=f"{info}_plan"),
+            path(
+                "figures/", self.admin_site.admin_view(self.figures_view), name=f"{info}_figures"
+            ),
+            path(
+                "<path:object_id>/suggestions/",
+                self.admin_site.admin_view(self.suggestions_view),
+                name=f"{info}_suggestions",
+            ),
+        ]
+        # Before the inherited patterns, whose "<path:object_id>/" would match first.
+        return [*pages, *super().get_urls()]
+
+    def context(self, request: HttpRequest, title: str, **extra) -> dict:
+        return {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": title,
+            **extra,
+        }
+
+    def require_propose_permission(self, request: HttpRequest) -> None:
+        if not request.user.has_perm(PROPOSE_PERMISSION):
+            raise PermissionDenied
+
+    def queue_url(self) -> str:
+        return reverse("admin:matching_waitingmentee_changelist")
+
+    # The queue.
+
+    def changelist_view(self, request: HttpRequest, extra_context=None) -> HttpResponse:
+        self.require_propose_permission(request)
+        paginator = Paginator(waiting_mentees().only(*QUEUE_FIELDS), QUEUE_PAGE_SIZE)
+        page = paginator.get_page(request.GET.get("page"))
+        today = timezone.localdate()
+        rows = [
+            QueueRow(
+                position=page.start_index() + offset,
+                enrolment=enrolment,
+                days_waiting=(today - timezone.localdate(enrolment.application.submitted_at)).days,
+            )
+            for offset, enrolment in enumerate(page.object_list)
+        ]
+        context = self.context(
+            request,
+            "Matching queue",
+            rows=rows,
+            page=page,
+            waiting_count=paginator.count,
+            figures=figures_by_month(engagement_times()),
+        )
+        return TemplateResponse(request, "admin/matching/queue.html", context)
+
+    def change_view(self, request: HttpRequest, object_id: str, form_url="", extra_context=None):
+        self.require_propose_permission(request)
+        return HttpResponseRedirect(
+            reverse("admin:matching_waitingmentee_suggestions", args=[unquote(object_id)])
+        )
+
+    # Suggestions for one mentee.
+
+    def waiting_mentee(self, request: HttpRequest, object_id: str) -> Enrolment | None:
+        """Return the waiting mentee enrolment, or None after telling the user why not."""
+        object_id = unquote(object_id)
+        mentee = None
+        if object_id.isdigit():
+            active = Pairing.objects.filter(
+                mentee_enrolment=OuterRef("pk"), status__in=ACTIVE_STATUSES
+            )
+            mentee = (
+                Enrolment.objects.filter(pk=object_id, role=Role.MENTEE)
+                .select_related("application__person")
+                .only(
+                    *QUEUE_FIELDS,
+                    "application__person__given_name",
+                    "application__person__family_name",
+                )
+                .annotate(has_active_pairing=Exists(active))
+                .first()
+            )
+        if mentee is None:
+            message = f"No mentee enrolment with number {object_id!r} was found."
+        elif mentee.has_active_pairing:
+            message = (
+                f"Mentee enrolment {mentee.pk} already has a proposed or engaged pairing, so "
+                "it is not in the queue. See the pairings list."
+            )
+        elif mentee.status != EnrolmentStatus.ACTIVE:
+            message = f"Mentee enrolment {mentee.pk} is {mentee.get_status_display().lower()}."
+        else:
+            return mentee
+        self.message_user(request, message, messages.WARNING)
+        return None
+
+    def suggestions_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        self.require_propose_permission(request)
+        mentee = self.waiting_mentee(request, object_id)
+        if mentee is None:
+            return HttpResponseRedirect(self.queue_url())
+
+        error = ""
+        posted = ProposeForm()
+        if request.method == "POST":
+            posted = ProposeForm(request.POST)
+            response, error = self.propose(request, mentee, posted)
+            if response is not None:
+                return response
+
+        suggestions = rank_mentors(mentee)
+        paginator = Paginator(suggestions, SUGGESTIONS_PAGE_SIZE)
+        page = paginator.get_page(request.GET.get("page"))
+        mentors = mentors_by_id([suggestion.mentor_id for suggestion in page.object_list])
+        rows = [
+            SuggestionRow(
+                position=page.start_index() + offset,
+                suggestion=suggestion,
+                mentor=mentors[suggestion.mentor_id],
+            )
+            for offset, suggestion in enumerate(page.object_list)
+        ]
+        context = self.context(
+            request,
+            f"Suggested mentors for mentee enrolment {mentee.pk}",
+            mentee=mentee,
+            languages=language_names(mentee.application.person.languages),
+            rows=rows,
+            page=page,
+            eligible_count=sum(1 for suggestion in suggestions if suggestion.eligible),
+            mentor_count=len(suggestions),
+            error=error,
+            posted=posted,
+            max_note_length=MAX_NOTE_LENGTH,
+        )
+        return TemplateResponse(request, "admin/matching/suggestions.html", context)
+
+    def propose(
+        self, request: HttpRequest, mentee: Enrolment, form: ProposeForm
+    ) -> tuple[HttpResponse | None, str]:
+        """Propose the posted mentor; return a redirect, or None and the reason it failed."""
+        if not form.is_valid():
+            errors = " ".join(error for errors in form.errors.values() for error in errors)
+            return None, f"The proposal was not saved: {errors}"
+        mentor = Enrolment.objects.filter(pk=form.cleaned_data["mentor"], role=Role.MENTOR).first()
+        if mentor is None:
+            return None, "That mentor enrolment no longer exists. Choose another mentor."
+        try:
+            pairing = propose_pairing(
+                mentee=mentee,
+                mentor=mentor,
+                proposer=request.user,
+                note=form.cleaned_data["note"],
+                override_reason=form.cleaned_data["override_reason"],
+            )
+        except MatchingError as error:
+            return None, str(error)
+
+        self.message_user(
+            request,
+            f"Pairing {pairing.pk} of mentee enrolment {mentee.pk} with mentor enrolment "
+            f"{mentor.pk} is {pairing.get_status_display().lower()}.",
+            messages.SUCCESS,
+        )
+        return HttpResponseRedirect(self.queue_url()), ""
+
+    # The plan.
+
+    def plan_view(self, request: HttpRequest) -> HttpResponse:
+        self.require_propose_permission(request)
+        if request.method == "POST":
+            return self.propose_planned(request)
+
+        rows = plan_matches(limit=PLAN_SIZE)
+        planned = [row.suggestion.mentor_id for row in rows if row.suggestion is not None]
+        mentors = mentors_by_id(planned)
+        context = self.context(
+            request,
+            "Matching plan",
+            rows=[
+                (position, row, plan_mentor(row, mentors))
+                for position, row in enumerate(rows, start=1)
+            ],
+            planned_count=len(planned),
+            plan_size=PLAN_SIZE,
+        )
+        return TemplateResponse(request, "admin/matching/plan.html", context)
+
+    def propose_planned(self, request: HttpRequest) -> HttpResponse:
+        choices = []
+        for value in request.POST.getlist("pair"):
+            mentee_id, _, mentor_id = value.partition("-")
+            if mentee_id.isdigit() and mentor_id.isdigit():
+                choices.append((int(mentee_id), int(mentor_id)))
+        if not choices:
+            self.message_user(
+                request, "No rows were ticked, so nothing was proposed.", messages.WARNING
+            )
+            return HttpResponseRedirect(reverse("admin:matching_waitingmentee_plan"))
+
+        outcome = propose_plan(choices=choices, proposer=request.user)
+        if outcome.proposed:
+            self.message_user(
+                request,
+                f"{len(outcome.proposed)} pairing(s) proposed. The other core-team members "
+                "can now review them.",
+                messages.SUCCESS,
+            )
+        for failure in outcome.failed:
+            self.message_user(
+                request,
+                f"Mentee enrolment {failure.mentee_id} with mentor enrolment "
+                f"{failure.mentor_id} was not proposed: {failure.reason}",
+                messages.ERROR,
+            )
+        return HttpResponseRedirect(self.queue_url())
+
+    # The figures.
+
+    def figures_view(self, request: HttpRequest) -> HttpResponse:
+        if not request.user.has_perm(VIEW_PAIRING_PERMISSION):
+            raise PermissionDenied
+        times = engagement_times()
+        context = self.context(
+            request,
+            "Days from application to engagement",
+            times=times,
+            figures=figures_by_month(times),
+        )
+        return TemplateResponse(request, "admin/matching/figures.html", context)
+
+
+def plan_mentor(row: PlanRow, mentors: dict[int, Enrolment]) -> Enrolment | None:
+    if row.suggestion is None:
+        return None
+    return mentors.get(row.suggestion.mentor_id)
+
+
+if admin.site.is_registered(Pairing):
+    admin.site.unregister(Pairing)
+admin.site.register(Pairing, PairingAdmin)
+admin.site.register(WaitingMentee, MatchingQueueAdmin)
+
+# Imported after PairingAdmin is registered: the module registers a subclass
+# of it with the review and end pages added.
+from programme.matching.admin_reviews import register_review_pages  # noqa: E402
+
+register_review_pages()

@@ -1,0 +1,135 @@
+"""Reads for matching: the queue of waiting mentees, available mentors and engagement times."""
+
+import datetime
+import statistics
+from dataclasses import dataclass
+
+from django.db.models import Exists, F, OuterRef, QuerySet
+from django.utils import timezone
+
+from programme.applications.models import Role
+from programme.matching.models import ACTIVE_STATUSES, Pairing
+from programme.matching.rules import pairing_year_end, with_pairing_counts
+from programme.vetting.models import Enrolment, EnrolmentStatus
+
+# Queue order: mentees without local mentoring first, then by when the
+# application arrived. A mentee whose pairing ended keeps their place, because
+# the order depends on the application only.
+QUEUE_ORDER = (
+    F("application__lacks_local_mentoring").desc(),
+    "application__submitted_at",
+    "id",
+)
+
+# The columns the queue page shows. Only the needs and the other skills are
+# decrypted: the queue shows no names, which the suggestions page shows.
+QUEUE_FIELDS = (
+    "id",
+    "role",
+    "status",
+    "application__id",
+    "application__submitted_at",
+    "application__lacks_local_mentoring",
+    "application__needs_same_country_for_language",
+    "application__wants_academic_mentor",
+    "application__area_research",
+    "application__area_education",
+    "application__area_clinical",
+    "application__area_career",
+    "application__area_other",
+    "application__area_other_details",
+    "application__specific_needs",
+    "application__person__id",
+    "application__person__country",
+    "application__person__languages",
+)
+
+
+def waiting_mentees() -> QuerySet[Enrolment]:
+    """Return active mentee enrolments with no proposed or engaged pairing, in queue order."""
+    active_pairing = Pairing.objects.filter(
+        mentee_enrolment=OuterRef("pk"), status__in=ACTIVE_STATUSES
+    )
+    return (
+        Enrolment.objects.filter(role=Role.MENTEE, status=EnrolmentStatus.ACTIVE)
+        .filter(~Exists(active_pairing))
+        .select_related("application__person")
+        .order_by(*QUEUE_ORDER)
+    )
+
+
+def active_mentors() -> QuerySet[Enrolment]:
+    """Return active mentor enrolments, oldest first."""
+    return Enrolment.objects.filter(role=Role.MENTOR, status=EnrolmentStatus.ACTIVE).order_by("id")
+
+
+def available_mentors(on: datetime.date | None = None) -> QuerySet[Enrolment]:
+    """Return active mentors with a free place whose term covers a pairing year from ``on``.
+
+    Each carries ``active_count`` (proposed and engaged pairings) and
+    ``engaged_count``.
+    """
+    return (
+        with_pairing_counts(active_mentors())
+        .filter(ends_on__gte=pairing_year_end(on), active_count__lt=F("application__capacity"))
+        .select_related("application__person")
+    )
+
+
+@dataclass(frozen=True)
+class EngagementTime:
+    """Days from a mentee's application to the engagement of their pairing."""
+
+    pairing_id: int
+    engaged_on: datetime.date
+    days: int
+
+
+@dataclass(frozen=True)
+class MonthFigures:
+    """Days to engagement for the pairings engaged in one calendar month."""
+
+    month: datetime.date
+    count: int
+    mean_days: float
+    min_days: int
+    max_days: int
+
+
+def engagement_times() -> list[EngagementTime]:
+    """Return the days from application to engagement for every pairing that was engaged.
+
+    Completed and ended pairings count too, because they were engaged once.
+    The application day is taken in the current time zone. One query.
+    """
+    rows = (
+        Pairing.objects.filter(engaged_on__isnull=False)
+        .order_by("engaged_on", "id")
+        .values_list("id", "engaged_on", "mentee_enrolment__application__submitted_at")
+    )
+    # Converting in Python is faster than the database's date cast on SQLite.
+    return [
+        EngagementTime(
+            pairing_id=pairing_id,
+            engaged_on=engaged_on,
+            days=(engaged_on - timezone.localdate(submitted_at)).days,
+        )
+        for pairing_id, engaged_on, submitted_at in rows
+    ]
+
+
+def figures_by_month(times: list[EngagementTime]) -> list[MonthFigures]:
+    """Group engagement times by month of engagement, oldest month first."""
+    by_month: dict[datetime.date, list[int]] = {}
+    for time in times:
+        by_month.setdefault(time.engaged_on.replace(day=1), []).append(time.days)
+    return [
+        MonthFigures(
+            month=month,
+            count=len(days),
+            mean_days=round(statistics.fmean(days), 1),
+            min_days=min(days),
+            max_days=max(days),
+        )
+        for month, days in sorted(by_month.items())
+    ]
