@@ -137,6 +137,11 @@ def read_withdrawal_token(token: str) -> Application:
     )
 
 
+def confirmation_link(person: Person, slot: str) -> str:
+    token = make_confirmation_token(person, slot)
+    return site_link(reverse("applications:confirm", kwargs={"token": token}))
+
+
 def queue_acknowledgements(application: Application) -> None:
     """Queue the acknowledgement to the first address and a confirmation request to the second.
 
@@ -154,12 +159,7 @@ def queue_acknowledgements(application: Application) -> None:
         values={
             "recipient_name": recipient_name,
             "role": role,
-            "confirmation_link": site_link(
-                reverse(
-                    "applications:confirm",
-                    kwargs={"token": make_confirmation_token(person, "primary")},
-                )
-            ),
+            "confirmation_link": confirmation_link(person, "primary"),
             "withdraw_link": site_link(
                 reverse("vetting:withdraw", kwargs={"token": make_withdrawal_token(application)})
             ),
@@ -173,12 +173,7 @@ def queue_acknowledgements(application: Application) -> None:
         values={
             "recipient_name": recipient_name,
             "role": role,
-            "confirmation_link": site_link(
-                reverse(
-                    "applications:confirm",
-                    kwargs={"token": make_confirmation_token(person, "secondary")},
-                )
-            ),
+            "confirmation_link": confirmation_link(person, "secondary"),
         },
     )
 
