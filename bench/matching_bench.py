@@ -201,7 +201,9 @@ def measure() -> None:
     print(f"trivial page (admin jsi18n): {trivial:.1f} ms")
     print(f"admin index page:            {index:.1f} ms")
     print(f"plain admin page:            {plain:.1f} ms")
-    print(f"queue page (100 rows):       {queue:.1f} ms")
+    from programme.matching.admin import QUEUE_PAGE_SIZE
+
+    print(f"queue page ({QUEUE_PAGE_SIZE} rows):        {queue:.1f} ms")
     print(f"queue / trivial ratio:       {queue / trivial:.2f} (budget 3)")
     print(f"queue / plain admin ratio:   {queue / plain:.2f}")
     print(f"queue / admin index ratio:   {queue / index:.2f}")

@@ -6,6 +6,15 @@ from aiosmtpd.controller import Controller
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """Start every test with an empty cache: ids repeat between tests, so a
+    cache key built from them could return another test's data."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     # The default hasher takes about a third of a second per password by
     # design; the tests set and check many passwords.

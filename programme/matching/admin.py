@@ -33,6 +33,7 @@ from programme.matching.models import (
 from programme.matching.plan import PlanRow, plan_matches, propose_plan
 from programme.matching.selectors import (
     QUEUE_FIELDS,
+    cached_figures_by_month,
     engagement_times,
     figures_by_month,
     waiting_mentees,
@@ -43,7 +44,7 @@ from programme.vetting.models import Enrolment, EnrolmentStatus
 
 PROPOSE_PERMISSION = "matching.propose_pairing"
 VIEW_PAIRING_PERMISSION = "matching.view_pairing"
-QUEUE_PAGE_SIZE = 100
+QUEUE_PAGE_SIZE = 25
 SUGGESTIONS_PAGE_SIZE = 25
 # The plan covers the head of the queue: the core team proposes these, then plans again.
 PLAN_SIZE = 100
@@ -219,7 +220,7 @@ class MatchingQueueAdmin(admin.ModelAdmin):
             rows=rows,
             page=page,
             waiting_count=paginator.count,
-            figures=figures_by_month(engagement_times()),
+            figures=cached_figures_by_month(),
         )
         return TemplateResponse(request, "admin/matching/queue.html", context)
 

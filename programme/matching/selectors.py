@@ -4,7 +4,8 @@ import datetime
 import statistics
 from dataclasses import dataclass
 
-from django.db.models import Exists, F, OuterRef, QuerySet
+from django.core.cache import cache
+from django.db.models import Count, Exists, F, Max, OuterRef, QuerySet
 from django.utils import timezone
 
 from programme.applications.models import Role
@@ -116,6 +117,24 @@ def engagement_times() -> list[EngagementTime]:
         )
         for pairing_id, engaged_on, submitted_at in rows
     ]
+
+
+def cached_figures_by_month() -> list[MonthFigures]:
+    """Return figures_by_month of every engagement, recomputed only after a new one.
+
+    A pairing's engagement date never changes once set, so the number of
+    engaged pairings and the highest id identify the data; the figures are
+    cached under that key in Django's cache.
+    """
+    summary = Pairing.objects.filter(engaged_on__isnull=False).aggregate(
+        count=Count("id"), last=Max("id")
+    )
+    key = f"matching:figures:{summary['count']}:{summary['last']}"
+    figures = cache.get(key)
+    if figures is None:
+        figures = figures_by_month(engagement_times())
+        cache.set(key, figures, timeout=24 * 60 * 60)
+    return figures
 
 
 def figures_by_month(times: list[EngagementTime]) -> list[MonthFigures]:

@@ -175,21 +175,21 @@ def test_queue_page_query_count_constant(core_client, django_assert_num_queries,
         PairingFactory(engaged=True)
 
     # Session, user, TOTP device, permissions (two), the count, the page of
-    # mentees and the engagement times.
-    with django_assert_num_queries(8):
+    # mentees, the engagement summary and, with the cache empty, the times.
+    with django_assert_num_queries(9):
         response = core_client.get(QUEUE_URL)
 
     assert len(response.context["rows"]) == count
 
 
-def test_queue_page_paginates_at_100(core_client):
-    for days in range(101):
+def test_queue_page_paginates_at_25(core_client):
+    for days in range(26):
         MenteeEnrolmentFactory(application__submitted_at=submitted(days + 1))
 
     response = core_client.get(QUEUE_URL, {"page": 2})
 
     assert len(response.context["rows"]) == 1
-    assert response.context["rows"][0].position == 101
+    assert response.context["rows"][0].position == 26
 
 
 def test_admin_index_shows_queue_to_core_team(core_client):
@@ -236,3 +236,14 @@ def test_queue_page_empty_says_nobody_waits(core_client):
     assert response.status_code == 200
     assert "Nobody is waiting for a mentor." in response.content.decode()
     assert "No pairing has been engaged yet" in response.content.decode()
+
+
+def test_queue_figures_follow_new_engagement(core_client):
+    first = PairingFactory(engaged=True)
+    core_client.get(QUEUE_URL)
+
+    PairingFactory(engaged=True)
+    response = core_client.get(QUEUE_URL)
+
+    assert sum(month.count for month in response.context["figures"]) == 2
+    assert first.engaged_on is not None
