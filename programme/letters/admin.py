@@ -313,7 +313,11 @@ class LetterBatchAdmin(admin.ModelAdmin):
             "batch": batch,
             "first_letter": first,
             "recipients": [
-                letter.person.full_name if letter.person else letter.to_list[0]
+                {
+                    "name": letter.recipient_name or "-",
+                    "kind": letter.get_kind_display(),
+                    "to": ", ".join(letter.to_list + letter.cc_list),
+                }
                 for letter in letters
             ],
             "can_approve": can_approve and batch.approved_at is None and batch.drafts > 0,

@@ -40,6 +40,7 @@ from programme.matching.services import (
     member_name,
     review_pairing,
 )
+from programme.matching.templatetags.matching_labels import language_names
 
 logger = logging.getLogger(__name__)
 
@@ -106,7 +107,7 @@ def person_rows(application: Application) -> list[tuple[str, str]]:
         ("Name", person.full_name),
         ("Country of practice", person.country.name),
         ("Institution", person.institution),
-        ("Languages", ", ".join(person.languages) or "None given"),
+        ("Languages", language_names(person.languages) or "None given"),
         ("Areas", ", ".join(application.areas) or "None ticked"),
         ("Other skills", application.area_other_details or "None given"),
     ]

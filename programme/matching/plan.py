@@ -43,7 +43,7 @@ class PlanRow:
 def plan_matches(*, on: datetime.date | None = None, limit: int | None = None) -> list[PlanRow]:
     """Plan a mentor for each waiting mentee, in queue order, filling mentors' places as it goes.
 
-    ``limit`` plans only the first mentees of the queue. Five queries; the
+    ``limit`` plans only the first mentees of the queue. Six queries; the
     work in memory grows with mentees times mentors.
     """
     year_end = pairing_year_end(on)
@@ -57,13 +57,19 @@ def plan_matches(*, on: datetime.date | None = None, limit: int | None = None) -
     }
     mentors = {facts.enrolment_id: facts for facts in load_mentor_facts(active_mentors())}
     partners = past_partners()
+    objections = past_partners(objected=True)
 
     rows = []
     for mentee in mentees:
         mentee_facts = facts_by_id[mentee.pk]
         partner_indexes = partners_of(mentee_facts, partners)
+        # A pair the core team objected to is not planned again; a member can
+        # still propose it from the suggestions page.
+        objected_indexes = partners_of(mentee_facts, objections)
         best = None
         for mentor in mentors.values():
+            if mentor.email_indexes & objected_indexes:
+                continue
             if not meets_hard_rules(
                 mentee_facts, mentor, year_end=year_end, partner_indexes=partner_indexes
             ):

@@ -281,15 +281,22 @@ def with_pairing_counts(mentors: QuerySet[Enrolment]) -> QuerySet[Enrolment]:
 
 
 def past_partners(
-    email_indexes: Iterable[str] | None = None, *, exclude_pairing_id: int | None = None
+    email_indexes: Iterable[str] | None = None,
+    *,
+    exclude_pairing_id: int | None = None,
+    objected: bool = False,
 ) -> dict[str, frozenset[str]]:
     """Map each e-mail blind index to the indexes of everyone paired with that person.
 
     Pairings of every status except objected count, in either role, across
-    enrolments. With ``email_indexes``, only pairings involving one of those
-    addresses are read. One query.
+    enrolments; with ``objected``, only objected proposals count instead. With
+    ``email_indexes``, only pairings involving one of those addresses are
+    read. One query.
     """
-    pairings = Pairing.objects.exclude(status=PairingStatus.OBJECTED)
+    if objected:
+        pairings = Pairing.objects.filter(status=PairingStatus.OBJECTED)
+    else:
+        pairings = Pairing.objects.exclude(status=PairingStatus.OBJECTED)
     if exclude_pairing_id is not None:
         pairings = pairings.exclude(pk=exclude_pairing_id)
     if email_indexes is not None:

@@ -4,6 +4,7 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.html import escape
 
 from programme.core.roles import CORE_TEAM, OFFICE
 from programme.letters.models import Letter, LetterKind, LetterState, LetterTemplate
@@ -187,6 +188,10 @@ def test_batch_review_shows_count_and_approves(office):
     office.post(url)
     office.post(url)
 
+    first = Letter.objects.filter(batch=batch).order_by("pk").first()
+    assert f"<td>{escape(first.recipient_name)}</td>" in page
+    assert f"<td>{escape(first.to_list[0])}, {escape(first.cc_list[0])}</td>" in page
+    assert "<td>Tips bulletin</td>" in page
     assert "2 letters</strong> are waiting" in page
     assert "Approve and send 2 letters" in page
     assert Letter.objects.filter(batch=batch, state=LetterState.APPROVED).count() == 2

@@ -72,6 +72,17 @@ def test_plan_matches_skips_rule_breakers():
     assert planned(rows) == [(waiting.pk, eligible.pk)]
 
 
+def test_plan_matches_skips_objected_pair():
+    waiting = mentee(5)
+    objected = MentorEnrolmentFactory(application__practice_years=30)
+    other = MentorEnrolmentFactory(application__practice_years=5)
+    PairingFactory(mentee_enrolment=waiting, mentor_enrolment=objected, status="objected")
+
+    rows = plan_matches()
+
+    assert planned(rows) == [(waiting.pk, other.pk)]
+
+
 def test_plan_matches_limit_takes_head_of_queue():
     first, _ = mentee(30), mentee(10)
     MentorEnrolmentFactory()
@@ -133,9 +144,9 @@ def test_plan_page_query_count_constant(core_member, django_assert_num_queries, 
         MentorEnrolmentFactory()
 
     # Session, user, TOTP device, permissions (two), the mentees, their facts,
-    # the mentors' pairing counts and facts, the earlier pairings and the
-    # planned mentors' names.
-    with django_assert_num_queries(11):
+    # the mentors' pairing counts and facts, the earlier pairings, the earlier
+    # objections and the planned mentors' names.
+    with django_assert_num_queries(12):
         response = client.get(PLAN_URL)
 
     assert len(response.context["rows"]) == count
