@@ -254,7 +254,7 @@ class PairingReviewPagesMixin:
             and all(review.reviewer_id != request.user.pk for review in reviews)
         )
         context = {
-            **self.page_context(request, f"Proposed pairing {pairing.pk}"),
+            **self.page_context(request, f"Pairing {pairing.pk}: {pairing.get_status_display()}"),
             "pairing": pairing,
             "mentee_rows": person_rows(mentee.application),
             "mentor_rows": person_rows(mentor.application),
