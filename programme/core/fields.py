@@ -1,6 +1,6 @@
 """Model fields that store their value encrypted, and a blind index beside it.
 
-An encrypted column holds a Fernet token, so the database can neither compare
+An encrypted column contains a Fernet token, so the database can neither compare
 nor search it: every look-up except ``isnull`` raises ``FieldError``, and the
 admin must never sort, filter or search on one.
 """

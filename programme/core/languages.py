@@ -1,4 +1,4 @@
-"""Languages an applicant can say they work in, as ISO 639-1 codes.
+"""Languages an applicant can choose to work in, as ISO 639-1 codes.
 
 The list covers the languages of the society's member countries; applicants
 who use another one name it in their motivation.

@@ -31,7 +31,7 @@ def record_event(
 
 
 def hash_client_key(raw_key: str) -> str:
-    """Keyed hash of a client address, so the rate-limit table holds no address."""
+    """Return a keyed hash of a client address, so the rate-limit table stores no address."""
     secret = settings.SECRET_KEY.encode("utf-8")
     return hmac.new(secret, raw_key.encode("utf-8"), hashlib.sha256).hexdigest()
 

@@ -215,7 +215,7 @@ class FailedLetterAdmin(LetterAdminBase):
     list_display = ("id", "kind", "recipient", "attempts", "failure", "created_at")
     list_filter = ("kind",)
 
-    # A proxy of Letter: whoever may view letters may view the failed ones.
+    # A proxy of Letter, so the letters view permission also grants the failed ones.
     def has_view_permission(self, request, obj=None) -> bool:
         return request.user.has_perm("letters.view_letter")
 

@@ -1,7 +1,7 @@
 """The outbox: queueing, approving, sending and resending letters.
 
 Every letter is a row first. A state change and the letters it causes are
-written in one transaction; the sending task runs after the commit and works
+written in one transaction. The sending task runs after the commit and works
 only from the row, so a rolled-back change sends nothing.
 """
 
@@ -281,9 +281,9 @@ def retry_due_letters() -> int:
     by claiming the row. Run by ``manage.py run_due_tasks``.
     """
     now = timezone.now()
-    # NOTE: a worker killed after the mail server accepted a letter but before
-    # the row was marked sent leaves a stale claim; retrying it may deliver a
-    # second copy with the same Message-ID.
+    # NOTE: a worker killed after the mail server accepted a letter, but before
+    # the row was marked sent, leaves a stale claim. Retrying it may deliver a
+    # second copy, which carries the same Message-ID.
     stale = Letter.objects.filter(state=LetterState.SENDING, claimed_at__lt=now - SENDING_LEASE)
     released = stale.update(state=LetterState.APPROVED, claimed_at=None, next_attempt_at=now)
     if released:

@@ -123,8 +123,8 @@ def cached_figures_by_month() -> list[MonthFigures]:
     """Return figures_by_month of every engagement, recomputed only after a new one.
 
     A pairing's engagement date never changes once set, so the number of
-    engaged pairings and the highest id identify the data; the figures are
-    cached under that key in Django's cache.
+    engaged pairings and the highest id identify the data. The figures are
+    kept in Django's cache under a key made of those two numbers.
     """
     summary = Pairing.objects.filter(engaged_on__isnull=False).aggregate(
         count=Count("id"), last=Max("id")

@@ -82,7 +82,10 @@ def _clean_text(text: str, *, field_name: str) -> str:
 
 
 def _lock_enrolments(*enrolments: Enrolment) -> dict[int, Enrolment]:
-    """Lock the enrolment rows in primary-key order, so two transactions cannot deadlock."""
+    """Lock the enrolment rows in primary-key order.
+
+    Concurrent approvals then take their locks in the same order.
+    """
     locked = (
         Enrolment.objects.select_for_update(of=("self",))
         .select_related("application__person")
