@@ -36,6 +36,7 @@ PUBLIC_URL_NAMES = {
     "applications:confirm",
     "vetting:withdraw",
     "vetting:mentors",
+    "vetting:renew",
 }
 # Everything under this prefix is Django's admin, which requires a staff sign-in.
 STAFF_PREFIX = "admin/"

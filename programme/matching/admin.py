@@ -20,8 +20,9 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 
-from programme.applications.models import Role
+from programme.applications.models import AREA_LABELS, Role
 from programme.core.admin_search import ReadableAdmin
 from programme.core.languages import LANGUAGE_NAMES
 from programme.matching.models import (
@@ -31,12 +32,15 @@ from programme.matching.models import (
     WaitingMentee,
 )
 from programme.matching.plan import PlanRow, plan_matches, propose_plan
+from programme.matching.rules import country_name
 from programme.matching.selectors import (
-    QUEUE_FIELDS,
+    MENTEE_FIELDS,
     cached_figures_by_month,
     engagement_times,
     figures_by_month,
-    waiting_mentees,
+    pair_description,
+    waiting_applications,
+    waiting_count,
 )
 from programme.matching.services import MatchingError, propose_pairing
 from programme.matching.suggestions import Suggestion, rank_mentors
@@ -45,6 +49,8 @@ from programme.vetting.models import Enrolment, EnrolmentStatus
 PROPOSE_PERMISSION = "matching.propose_pairing"
 VIEW_PAIRING_PERMISSION = "matching.view_pairing"
 QUEUE_PAGE_SIZE = 25
+VIEW_PAIRING_PERMISSION = "matching.view_pairing"
+ID_SLOT = "enrolment-id"
 SUGGESTIONS_PAGE_SIZE = 25
 # The plan covers the head of the queue: the core team proposes these, then plans again.
 PLAN_SIZE = 100
@@ -91,15 +97,55 @@ def mentors_by_id(ids: list[int]) -> dict[int, Enrolment]:
     return mentors.only(*MENTOR_FIELDS).in_bulk()
 
 
-@dataclass
+@dataclass(frozen=True)
 class QueueRow:
-    position: int
-    enrolment: Enrolment
-    days_waiting: int
+    """One waiting mentee as the queue shows them, with every value ready to print."""
 
-    @property
-    def languages(self) -> str:
-        return language_names(self.enrolment.application.person.languages)
+    position: int
+    enrolment_id: int
+    name: str
+    days_waiting: int
+    country: str
+    languages: str
+    areas: str
+    other_details: str
+    needs: str
+    lacks_local_mentoring: bool
+    same_country_for_language: bool
+    wants_academic_mentor: bool
+
+    suggestions_url: str
+
+    @classmethod
+    def build(cls, *, position: int, values: dict, today, url_pattern: str) -> "QueueRow":
+        """Build a row from the values ``waiting_applications`` reads."""
+        return cls(
+            position=position,
+            enrolment_id=values["enrolment__id"],
+            name=f"{values['person__given_name']} {values['person__family_name']}",
+            days_waiting=(today - timezone.localdate(values["submitted_at"])).days,
+            country=country_name(values["person__country"]),
+            languages=language_names(values["person__languages"]),
+            areas=", ".join(label for field, label in AREA_LABELS.items() if values[field]),
+            other_details=values["area_other_details"],
+            needs=values["specific_needs"],
+            lacks_local_mentoring=values["lacks_local_mentoring"],
+            same_country_for_language=values["needs_same_country_for_language"],
+            wants_academic_mentor=values["wants_academic_mentor"],
+            suggestions_url=url_pattern.replace(ID_SLOT, str(values["enrolment__id"])),
+        )
+
+
+class KnownCountPaginator(Paginator):
+    """A paginator given its count, for lists counted more cheaply than by COUNT(*)."""
+
+    def __init__(self, object_list, per_page: int, *, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self.known_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self.known_count
 
 
 @dataclass
@@ -157,7 +203,11 @@ class MatchingQueueAdmin(admin.ModelAdmin):
     """The queue of waiting mentees, with suggestions, the plan and the engagement figures."""
 
     def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
-        return request.user.has_perm(PROPOSE_PERMISSION)
+        # The office sees the queue, to check where a mentee stands; only the
+        # core team opens suggestions and proposes.
+        return request.user.has_perm(PROPOSE_PERMISSION) or request.user.has_perm(
+            VIEW_PAIRING_PERMISSION
+        )
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -202,27 +252,47 @@ class MatchingQueueAdmin(admin.ModelAdmin):
     # The queue.
 
     def changelist_view(self, request: HttpRequest, extra_context=None) -> HttpResponse:
-        self.require_propose_permission(request)
-        paginator = Paginator(waiting_mentees().only(*QUEUE_FIELDS), QUEUE_PAGE_SIZE)
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        paginator = KnownCountPaginator(
+            waiting_applications(), QUEUE_PAGE_SIZE, count=waiting_count()
+        )
         page = paginator.get_page(request.GET.get("page"))
         today = timezone.localdate()
+        first = page.start_index()
+        # Reversed once; each row puts its enrolment id in the slot.
+        url_pattern = reverse("admin:matching_waitingmentee_suggestions", args=[ID_SLOT])
         rows = [
-            QueueRow(
-                position=page.start_index() + offset,
-                enrolment=enrolment,
-                days_waiting=(today - timezone.localdate(enrolment.application.submitted_at)).days,
+            QueueRow.build(
+                position=first + offset, values=values, today=today, url_pattern=url_pattern
             )
-            for offset, enrolment in enumerate(page.object_list)
+            for offset, values in enumerate(page.object_list)
         ]
-        context = self.context(
-            request,
-            "Matching queue",
-            rows=rows,
-            page=page,
-            waiting_count=paginator.count,
-            figures=cached_figures_by_month(),
-        )
+        # The page has no sidebar, so the list of every app the sidebar shows is not built.
+        context = {
+            **self.lean_context(request),
+            "opts": self.opts,
+            "title": "Matching queue",
+            "rows": rows,
+            "page": page,
+            "waiting_count": paginator.count,
+            "figures": cached_figures_by_month(),
+            "can_propose": request.user.has_perm(PROPOSE_PERMISSION),
+        }
         return TemplateResponse(request, "admin/matching/queue.html", context)
+
+    def lean_context(self, request: HttpRequest) -> dict:
+        """The admin's context for every page, without the sidebar's app list."""
+        site = self.admin_site
+        return {
+            "site_title": site.site_title,
+            "site_header": site.site_header,
+            "site_url": site.site_url,
+            "has_permission": site.has_permission(request),
+            "available_apps": [],
+            "is_popup": False,
+            "is_nav_sidebar_enabled": False,
+        }
 
     def change_view(self, request: HttpRequest, object_id: str, form_url="", extra_context=None):
         self.require_propose_permission(request)
@@ -244,9 +314,7 @@ class MatchingQueueAdmin(admin.ModelAdmin):
                 Enrolment.objects.filter(pk=object_id, role=Role.MENTEE)
                 .select_related("application__person")
                 .only(
-                    *QUEUE_FIELDS,
-                    "application__person__given_name",
-                    "application__person__family_name",
+                    *MENTEE_FIELDS,
                 )
                 .annotate(has_active_pairing=Exists(active))
                 .first()
@@ -329,8 +397,8 @@ class MatchingQueueAdmin(admin.ModelAdmin):
 
         self.message_user(
             request,
-            f"Pairing {pairing.pk} of mentee enrolment {mentee.pk} with mentor enrolment "
-            f"{mentor.pk} is {pairing.get_status_display().lower()}.",
+            f"The pairing of {pair_description(pairing)} is "
+            f"{pairing.get_status_display().lower()}.",
             messages.SUCCESS,
         )
         return HttpResponseRedirect(self.queue_url()), ""

@@ -32,6 +32,7 @@ from programme.matching.models import (
     Verdict,
 )
 from programme.matching.rules import check_hard_rules
+from programme.matching.selectors import pair_description
 from programme.matching.services import (
     MatchingError,
     approval_count,
@@ -287,23 +288,24 @@ class PairingReviewPagesMixin:
             self.message_user(request, str(error), messages.ERROR)
             return
 
+        pair = pair_description(reviewed)
         if reviewed.status == PairingStatus.ENGAGED:
             message = (
-                f"You approved pairing {reviewed.pk}, and the core team now agrees: the pairing "
-                "is engaged, and the engagement letter will be sent to both people now."
+                f"You approved the pairing of {pair}, and the core team now agrees: the "
+                "pairing is engaged, and the engagement letter will be sent to both people now."
             )
         elif reviewed.status == PairingStatus.OBJECTED:
             message = (
-                f"You objected to pairing {reviewed.pk}. The proposal is closed, and the mentee "
-                "is back in the matching queue."
+                f"You objected to the pairing of {pair}. The proposal is closed, and the "
+                "mentee is back in the matching queue."
             )
         else:
             still_needed = approvals_needed(proposer=reviewed.proposed_by) - approval_count(
                 reviewed
             )
             message = (
-                f"You approved pairing {reviewed.pk}. It needs {still_needed} more approval(s) "
-                "before it is engaged."
+                f"You approved the pairing of {pair}. It needs {still_needed} more "
+                "approval(s) before it is engaged."
             )
         self.message_user(request, message, messages.SUCCESS)
 
@@ -353,8 +355,8 @@ class PairingReviewPagesMixin:
             outcome = "The mentee's application is withdrawn and their enrolment has ended."
         self.message_user(
             request,
-            f"Pairing {ended.pk} has ended and the mentor's place is free. {outcome} A letter "
-            "will be sent to each of the two people now.",
+            f"The pairing of {pair_description(ended)} has ended and the mentor's place is "
+            f"free. {outcome} A letter will be sent to each of the two people now.",
             messages.SUCCESS,
         )
 

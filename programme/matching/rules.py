@@ -75,6 +75,7 @@ RULE_LABELS = {
     "term": "Mentor's term covers the pairing year",
     "different_people": "Two different people",
     "different_countries": "Different countries",
+    "language_when_needed": "A shared language, when the mentee needs one",
     "not_paired_before": "Not paired before",
 }
 
@@ -355,6 +356,14 @@ def countries_allowed(mentee: MenteeFacts, mentor: MentorFacts) -> bool:
     return mentee.needs_same_country_for_language or mentee.country != mentor.country
 
 
+def language_allowed(mentee: MenteeFacts, mentor: MentorFacts) -> bool:
+    """A mentee who asked for a mentor from their own country because of language
+    must share a language with the mentor; for other mentees language is only scored."""
+    return not mentee.needs_same_country_for_language or not mentee.languages.isdisjoint(
+        mentor.languages
+    )
+
+
 def not_paired_before(mentor: MentorFacts, partner_indexes: frozenset[str]) -> bool:
     return mentor.email_indexes.isdisjoint(partner_indexes)
 
@@ -372,6 +381,7 @@ def meets_hard_rules(
         and term_covers(mentor, year_end)
         and are_different_people(mentee, mentor)
         and countries_allowed(mentee, mentor)
+        and language_allowed(mentee, mentor)
         and not_paired_before(mentor, partner_indexes)
     )
 
@@ -430,6 +440,25 @@ def hard_rule_results(
     else:
         country_text = f"Both work in {mentee_country}."
     results.append(_rule("different_countries", countries_allowed(mentee, mentor), country_text))
+
+    shared = mentee.languages & mentor.languages
+    if not mentee.needs_same_country_for_language:
+        language_text = (
+            "The mentee did not ask for a mentor because of language, so a shared language "
+            "is scored below rather than required."
+        )
+    elif shared:
+        language_text = (
+            f"The mentee asked for a mentor because of language, and both hold meetings in "
+            f"{_languages(shared)}."
+        )
+    else:
+        language_text = (
+            "The mentee asked for a mentor from their own country because of language, but "
+            f"they share no language: the mentee gave {_languages(mentee.languages)}, the "
+            f"mentor {_languages(mentor.languages)}."
+        )
+    results.append(_rule("language_when_needed", language_allowed(mentee, mentor), language_text))
 
     if not_paired_before(mentor, partner_indexes):
         history_text = "These two people have not been paired before."

@@ -8,7 +8,7 @@ from django.core.cache import cache
 from django.db.models import Count, Exists, F, Max, OuterRef, QuerySet
 from django.utils import timezone
 
-from programme.applications.models import Role
+from programme.applications.models import Application, Role
 from programme.matching.models import ACTIVE_STATUSES, Pairing
 from programme.matching.rules import pairing_year_end, with_pairing_counts
 from programme.vetting.models import Enrolment, EnrolmentStatus
@@ -16,15 +16,16 @@ from programme.vetting.models import Enrolment, EnrolmentStatus
 # Queue order: mentees without local mentoring first, then by when the
 # application arrived. A mentee whose pairing ended keeps their place, because
 # the order depends on the application only.
+# The application's id breaks ties: each application has at most one
+# enrolment, and the queue page reads applications in this order by an index.
 QUEUE_ORDER = (
     F("application__lacks_local_mentoring").desc(),
     "application__submitted_at",
-    "id",
+    "application__id",
 )
 
-# The columns the queue page shows. Only the needs and the other skills are
-# decrypted: the queue shows no names, which the suggestions page shows.
-QUEUE_FIELDS = (
+# A waiting mentee's fields that the suggestions page shows about them.
+MENTEE_FIELDS = (
     "id",
     "role",
     "status",
@@ -41,6 +42,8 @@ QUEUE_FIELDS = (
     "application__area_other_details",
     "application__specific_needs",
     "application__person__id",
+    "application__person__given_name",
+    "application__person__family_name",
     "application__person__country",
     "application__person__languages",
 )
@@ -57,6 +60,83 @@ def waiting_mentees() -> QuerySet[Enrolment]:
         .select_related("application__person")
         .order_by(*QUEUE_ORDER)
     )
+
+
+# The queue page's columns, read from the application: the name, the needs
+# and the other skills are the only values decrypted.
+QUEUE_PAGE_FIELDS = (
+    "id",
+    "submitted_at",
+    "lacks_local_mentoring",
+    "needs_same_country_for_language",
+    "wants_academic_mentor",
+    "area_research",
+    "area_education",
+    "area_clinical",
+    "area_career",
+    "area_other",
+    "area_other_details",
+    "specific_needs",
+    "enrolment__id",
+    "person__id",
+    "person__given_name",
+    "person__family_name",
+    "person__country",
+    "person__languages",
+)
+
+
+def waiting_applications() -> QuerySet:
+    """Return the queue page's values of each waiting mentee's application, in queue order.
+
+    The same people as ``waiting_mentees``. Starting from the applications
+    lets the query walk their queue-order index and stop after the rows a
+    page needs, where the enrolment-first query sorts every waiting mentee.
+    Plain values (decrypted) rather than models keep a page of rows cheap.
+    """
+    active_pairing = Pairing.objects.filter(
+        mentee_enrolment=OuterRef("enrolment"), status__in=ACTIVE_STATUSES
+    )
+    return (
+        Application.objects.filter(
+            role=Role.MENTEE,
+            enrolment__role=Role.MENTEE,
+            enrolment__status=EnrolmentStatus.ACTIVE,
+        )
+        .filter(~Exists(active_pairing))
+        .order_by("-lacks_local_mentoring", "submitted_at", "id")
+        .values(*QUEUE_PAGE_FIELDS)
+    )
+
+
+def waiting_count() -> int:
+    """Count the waiting mentees: active mentee enrolments less those in a pairing.
+
+    A mentee is in at most one proposed or engaged pairing (a database
+    constraint), so the difference is exact, and two index counts are
+    cheaper than testing every enrolment for a pairing.
+    """
+    active = Enrolment.objects.filter(role=Role.MENTEE, status=EnrolmentStatus.ACTIVE)
+    paired = Pairing.objects.filter(
+        status__in=ACTIVE_STATUSES,
+        mentee_enrolment__role=Role.MENTEE,
+        mentee_enrolment__status=EnrolmentStatus.ACTIVE,
+    )
+    return active.count() - paired.count()
+
+
+def pair_description(pairing: Pairing) -> str:
+    """Name both people of a pairing, for messages to staff: "A (mentee) with B (mentor)"."""
+    names = (
+        Pairing.objects.filter(pk=pairing.pk)
+        .select_related(
+            "mentee_enrolment__application__person", "mentor_enrolment__application__person"
+        )
+        .get()
+    )
+    mentee = names.mentee_enrolment.application.person.full_name
+    mentor = names.mentor_enrolment.application.person.full_name
+    return f"{mentee} (mentee) with {mentor} (mentor)"
 
 
 def active_mentors() -> QuerySet[Enrolment]:

@@ -35,7 +35,12 @@ from programme.matching.models import (
 )
 from programme.matching.rules import check_hard_rules
 from programme.vetting.models import Enrolment, EnrolmentStatus
-from programme.vetting.services import VettingError, format_letter_date, withdraw_application
+from programme.vetting.services import (
+    VettingError,
+    format_letter_date,
+    renewal_link,
+    withdraw_application,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -499,34 +504,20 @@ def end_pairing(
     note = _clean_text(note, field_name="note")
 
     with transaction.atomic():
-        locked = (
-            Pairing.objects.select_for_update(of=("self",))
-            .select_related(
-                "mentee_enrolment__application__person", "mentor_enrolment__application__person"
-            )
-            .get(pk=pairing.pk)
-        )
+        locked = _lock_pairing_for_ending(pairing)
         if locked.status != PairingStatus.ENGAGED:
             raise MatchingError(
                 "Only an engaged pairing can be ended, and this one's status is "
                 f"{locked.get_status_display().lower()}. Nothing changed."
             )
-
-        locked.status = PairingStatus.ENDED
-        locked.ended_on = timezone.localdate()
-        locked.end_reason = reason
-        locked.end_note = note
-        locked.mentee_outcome = mentee_outcome
-        locked.save(
-            update_fields=["status", "ended_on", "end_reason", "end_note", "mentee_outcome"]
+        _close_pairing(
+            locked, actor=actor, reason=reason, note=note, mentee_outcome=mentee_outcome
         )
-        record_event("matching.pairing.ended", actor=actor, target=locked)
 
-        mentee_application = locked.mentee_enrolment.application
         if mentee_outcome == MenteeOutcome.WITHDRAWN:
             try:
                 withdraw_application(
-                    application=mentee_application,
+                    application=locked.mentee_enrolment.application,
                     actor=actor,
                     reason=note,
                     by_applicant=False,
@@ -534,29 +525,101 @@ def end_pairing(
             except VettingError as error:
                 raise MatchingError(str(error)) from error
 
-        mentee_person = mentee_application.person
-        mentor_person = locked.mentor_enrolment.application.person
-        for role, person, partner in (
-            (Role.MENTOR, mentor_person, mentee_person),
-            (Role.MENTEE, mentee_person, mentor_person),
-        ):
-            queue_letter(
-                kind=LetterKind.PAIRING_ENDED,
-                idempotency_key=f"pairing-ended:{locked.pk}:{role}",
-                to=[person.primary_email],
-                cc=[person.secondary_email],
-                values={
-                    "recipient_name": person.full_name,
-                    "partner_name": partner.full_name,
-                    "end_reason": EndReason(reason).label,
-                    "next_steps": _next_steps(role=role, outcome=mentee_outcome),
-                },
-                person=person,
-                actor=actor,
-            )
+        _queue_ended_letters(
+            locked,
+            actor=actor,
+            reason=reason,
+            mentee_outcome=mentee_outcome,
+            roles=(Role.MENTOR, Role.MENTEE),
+        )
 
     pairing.refresh_from_db()
     return pairing
+
+
+def end_pairing_on_withdrawal(*, pairing: Pairing, withdrawing_role: str, note: str) -> Pairing:
+    """End a proposed or engaged pairing because one of the pair left the programme.
+
+    Called when a participant withdraws; the caller withdraws their
+    application. A withdrawing mentee's outcome is "withdrawn"; when the
+    mentor withdraws, the mentee goes back to the queue in their original
+    place. Only the partner who stays gets a letter. Side effects: the
+    pairing ends with reason "changed circumstances" and the audit event
+    matching.pairing.ended. Raises MatchingError when the pairing has
+    already ended or completed.
+    """
+    if withdrawing_role not in Role.values:
+        raise MatchingError(f"Invalid role {withdrawing_role!r}.")
+    note = _clean_text(note, field_name="note")
+    outcome = (
+        MenteeOutcome.WITHDRAWN if withdrawing_role == Role.MENTEE else MenteeOutcome.REQUEUED
+    )
+    staying_role = Role.MENTOR if withdrawing_role == Role.MENTEE else Role.MENTEE
+    with transaction.atomic():
+        locked = _lock_pairing_for_ending(pairing)
+        if locked.status not in ACTIVE_STATUSES:
+            raise MatchingError(
+                f"This pairing is already {locked.get_status_display().lower()}. Nothing changed."
+            )
+        _close_pairing(
+            locked, actor=None, reason=EndReason.CIRCUMSTANCES, note=note, mentee_outcome=outcome
+        )
+        _queue_ended_letters(
+            locked,
+            actor=None,
+            reason=EndReason.CIRCUMSTANCES,
+            mentee_outcome=outcome,
+            roles=(staying_role,),
+        )
+    pairing.refresh_from_db()
+    return pairing
+
+
+def _lock_pairing_for_ending(pairing: Pairing) -> Pairing:
+    return (
+        Pairing.objects.select_for_update(of=("self",))
+        .select_related(
+            "mentee_enrolment__application__person", "mentor_enrolment__application__person"
+        )
+        .get(pk=pairing.pk)
+    )
+
+
+def _close_pairing(locked: Pairing, *, actor, reason: str, note: str, mentee_outcome: str) -> None:
+    locked.status = PairingStatus.ENDED
+    locked.ended_on = timezone.localdate()
+    locked.end_reason = reason
+    locked.end_note = note
+    locked.mentee_outcome = mentee_outcome
+    locked.save(update_fields=["status", "ended_on", "end_reason", "end_note", "mentee_outcome"])
+    record_event("matching.pairing.ended", actor=actor, target=locked)
+
+
+def _queue_ended_letters(
+    locked: Pairing, *, actor, reason: str, mentee_outcome: str, roles: tuple[str, ...]
+) -> None:
+    mentee_person = locked.mentee_enrolment.application.person
+    mentor_person = locked.mentor_enrolment.application.person
+    for role, person, partner in (
+        (Role.MENTOR, mentor_person, mentee_person),
+        (Role.MENTEE, mentee_person, mentor_person),
+    ):
+        if role not in roles:
+            continue
+        queue_letter(
+            kind=LetterKind.PAIRING_ENDED,
+            idempotency_key=f"pairing-ended:{locked.pk}:{role}",
+            to=[person.primary_email],
+            cc=[person.secondary_email],
+            values={
+                "recipient_name": person.full_name,
+                "partner_name": partner.full_name,
+                "end_reason": EndReason(reason).label,
+                "next_steps": _next_steps(role=role, outcome=mentee_outcome),
+            },
+            person=person,
+            actor=actor,
+        )
 
 
 # Re-enrolment.
@@ -588,10 +651,6 @@ def invite_reenrolment(today: datetime.date | None = None) -> int:
             "idempotency_key", flat=True
         )
     )
-    # NOTE: the application form rejects a second mentor application while the
-    # current one is open (eligible), so the link works only once that changes.
-    apply_link = site_link(reverse("applications:apply", args=[Role.MENTOR]))
-
     queued = 0
     for enrolment in enrolments:
         key = keys[enrolment.pk]
@@ -607,7 +666,7 @@ def invite_reenrolment(today: datetime.date | None = None) -> int:
                 values={
                     "recipient_name": person.full_name,
                     "term_end": format_letter_date(enrolment.ends_on),
-                    "apply_link": apply_link,
+                    "apply_link": renewal_link(enrolment),
                 },
                 person=person,
             )

@@ -1,5 +1,6 @@
 from django import forms
 
+from programme.applications.models import MAX_MENTOR_CAPACITY
 from programme.vetting.models import MAX_REASON_LENGTH, Decision
 from programme.vetting.services import BULK_DECISIONS
 
@@ -53,4 +54,18 @@ class ApplicantWithdrawalForm(forms.Form):
         required=False,
         label="Would you tell us why? (optional)",
         help_text="Only the programme office reads this. It helps us improve the programme.",
+    )
+
+
+class RenewalForm(forms.Form):
+    """A mentor renews their term and says how many mentees they can take."""
+
+    capacity = forms.TypedChoiceField(
+        label="How many mentees can you take at once in your new term?",
+        choices=[(n, str(n)) for n in range(1, MAX_MENTOR_CAPACITY + 1)],
+        coerce=int,
+        error_messages={
+            "required": "Please choose how many mentees you can take.",
+            "invalid_choice": f"Please choose a number from 1 to {MAX_MENTOR_CAPACITY}.",
+        },
     )

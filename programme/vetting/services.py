@@ -12,12 +12,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core import signing
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from programme.applications.models import Application, ApplicationStatus, Role
+from programme.applications.models import (
+    MAX_MENTOR_CAPACITY,
+    Application,
+    ApplicationStatus,
+    Role,
+)
 from programme.core.models import ProgrammeSettings
 from programme.core.services import record_event
 from programme.letters.models import Letter, LetterBatch, LetterKind, LetterState
@@ -497,3 +503,86 @@ def decide_in_bulk(
             result.batch.save(update_fields=["description"])
 
     return result
+
+
+# Renewing a mentor's term.
+
+RENEWAL_SALT = "programme.vetting.renew-term"
+# A renewal link works from the invitation, a month before the term ends,
+# until two months after it ended.
+RENEWAL_LINK_MAX_AGE = datetime.timedelta(days=90)
+RENEWAL_GRACE = datetime.timedelta(days=60)
+
+
+def make_renewal_token(enrolment: Enrolment) -> str:
+    """Sign a link that renews this mentor term; it names the term's current end."""
+    return signing.dumps(
+        {"e": enrolment.pk, "end": enrolment.ends_on.isoformat()}, salt=RENEWAL_SALT
+    )
+
+
+def renewal_link(enrolment: Enrolment) -> str:
+    return site_link(reverse("vetting:renew", args=[make_renewal_token(enrolment)]))
+
+
+def read_renewal_token(token: str) -> tuple[Enrolment, datetime.date]:
+    """Return the mentor enrolment a renewal link belongs to and the term end it was sent for.
+
+    Raises signing.BadSignature for a tampered or expired link and
+    Enrolment.DoesNotExist when the enrolment is gone or is not a mentor's.
+    """
+    payload = signing.loads(token, salt=RENEWAL_SALT, max_age=RENEWAL_LINK_MAX_AGE.total_seconds())
+    try:
+        term_end = datetime.date.fromisoformat(payload.get("end", ""))
+    except (TypeError, ValueError) as error:
+        raise signing.BadSignature("The renewal link names no term end.") from error
+    enrolment = Enrolment.objects.select_related("application__person").get(
+        pk=payload.get("e"), role=Role.MENTOR
+    )
+    return enrolment, term_end
+
+
+def renew_mentor_term(
+    *, enrolment: Enrolment, term_end: datetime.date, capacity: int
+) -> Enrolment:
+    """Extend a mentor's term by a new full term and set how many mentees they can take.
+
+    ``term_end`` is the end the renewal link was sent for, so a second use of
+    the same link renews nothing. Side effects: the enrolment's end moves by
+    the programme's mentor term, the application's capacity changes, and the
+    audit event vetting.enrolment.renewed is written. Raises VettingError when
+    the term was already renewed, the enrolment is no longer active, or the
+    term ended too long ago.
+    """
+    if not 1 <= capacity <= MAX_MENTOR_CAPACITY:
+        raise VettingError(f"Choose between 1 and {MAX_MENTOR_CAPACITY} mentees.")
+    with transaction.atomic():
+        locked = (
+            Enrolment.objects.select_for_update()
+            .select_related("application")
+            .get(pk=enrolment.pk)
+        )
+        if locked.ends_on != term_end:
+            raise VettingError(
+                "Your term has already been renewed: it now ends on "
+                f"{date_format(locked.ends_on, 'j F Y')}."
+            )
+        if locked.status != EnrolmentStatus.ACTIVE:
+            raise VettingError(
+                "Your enrolment has ended, so it cannot be renewed from this link. "
+                "You are welcome to apply again as a mentor."
+            )
+        if timezone.localdate() > locked.ends_on + RENEWAL_GRACE:
+            raise VettingError(
+                "Your term ended too long ago to be renewed from this link. "
+                "You are welcome to apply again as a mentor."
+            )
+        years = ProgrammeSettings.objects.get_current().mentor_term_years
+        locked.ends_on = add_years(locked.ends_on, years)
+        locked.save(update_fields=["ends_on"])
+        application = locked.application
+        application.capacity = capacity
+        application.save(update_fields=["capacity"])
+        record_event("vetting.enrolment.renewed", target=locked)
+    enrolment.ends_on = locked.ends_on
+    return enrolment

@@ -6,4 +6,5 @@ app_name = "vetting"
 urlpatterns = [
     path("withdraw/<str:token>/", views.withdraw, name="withdraw"),
     path("mentors/", views.mentors, name="mentors"),
+    path("mentors/renew/<str:token>/", views.renew, name="renew"),
 ]

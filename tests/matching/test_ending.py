@@ -206,7 +206,7 @@ def test_invite_reenrolment_mentor_term_ending_soon():
     letter = Letter.objects.get(kind=LetterKind.REENROLMENT_INVITATION)
     assert letter.idempotency_key == f"reenrolment:{soon.pk}"
     assert letter.to_list == ["soon@example.org"]
-    assert "/apply/mentor/" in letter.body
+    assert "/mentors/renew/" in letter.body
 
 
 def test_invite_reenrolment_once():

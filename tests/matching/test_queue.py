@@ -10,6 +10,8 @@ from programme.matching.selectors import (
     available_mentors,
     engagement_times,
     figures_by_month,
+    waiting_applications,
+    waiting_count,
     waiting_mentees,
 )
 from programme.vetting.models import EnrolmentStatus
@@ -69,6 +71,28 @@ def test_waiting_mentees_leaves_out_paired_and_inactive():
     MentorEnrolmentFactory()
 
     assert list(waiting_mentees()) == [waiting]
+
+
+def test_queue_page_reads_agree_with_waiting_mentees():
+    moment = submitted(7)
+    expected = [
+        mentee(30),
+        mentee(2, lacks_local=True),
+        MenteeEnrolmentFactory(application__submitted_at=moment),
+        MenteeEnrolmentFactory(application__submitted_at=moment),
+        mentee(10),
+    ]
+    PairingFactory(mentee_enrolment=mentee(11), engaged=True)
+    PairingFactory(mentee_enrolment=mentee(12))
+    PairingFactory(mentee_enrolment=mentee(13), status=PairingStatus.ENDED)
+    mentee(14, status=EnrolmentStatus.WITHDRAWN)
+    MentorEnrolmentFactory()
+
+    in_order = list(waiting_mentees())
+    assert len(in_order) == 6
+    assert [row["enrolment__id"] for row in waiting_applications()] == [e.pk for e in in_order]
+    assert waiting_count() == len(in_order)
+    assert set(expected) < set(in_order)
 
 
 def test_waiting_mentees_requeued_mentee_keeps_place():
@@ -148,17 +172,33 @@ def test_queue_page_core_team_sees_mentee(core_client):
     response = core_client.get(QUEUE_URL)
 
     assert response.status_code == 200
-    assert response.context["rows"][0].enrolment == waiting
-    assert response.context["rows"][0].days_waiting == 12
-    assert "Help with head and neck oncology reporting." in response.content.decode()
+    row = response.context["rows"][0]
+    assert row.enrolment_id == waiting.pk
+    assert row.days_waiting == 12
+    person = waiting.application.person
+    assert row.name == f"{person.given_name} {person.family_name}"
+    page = response.content.decode()
+    assert "Help with head and neck oncology reporting." in page
+    assert (
+        f'href="{reverse("admin:matching_waitingmentee_suggestions", args=[waiting.pk])}"' in page
+    )
 
 
-def test_queue_page_office_forbidden():
+def test_queue_page_office_sees_places_but_cannot_propose():
+    waiting = mentee(3)
     client = signed_in_client(create_staff_user("office-member", group=OFFICE))
 
     response = client.get(QUEUE_URL)
 
-    assert response.status_code == 403
+    assert response.status_code == 200
+    assert response.context["rows"][0].enrolment_id == waiting.pk
+    page = response.content.decode()
+    assert reverse("admin:matching_waitingmentee_suggestions", args=[waiting.pk]) not in page
+    assert reverse("admin:matching_waitingmentee_plan") not in page
+    suggestions = client.get(
+        reverse("admin:matching_waitingmentee_suggestions", args=[waiting.pk])
+    )
+    assert suggestions.status_code == 403
 
 
 def test_queue_page_anonymous_sent_to_login(client):
@@ -174,9 +214,9 @@ def test_queue_page_query_count_constant(core_client, django_assert_num_queries,
         mentee(days + 1)
         PairingFactory(engaged=True)
 
-    # Session, user, TOTP device, permissions (two), the count, the page of
-    # mentees, the engagement summary and, with the cache empty, the times.
-    with django_assert_num_queries(9):
+    # Session, user, TOTP device, permissions (two), the two counts, the page
+    # of mentees, the engagement summary and, with the cache empty, the times.
+    with django_assert_num_queries(10):
         response = core_client.get(QUEUE_URL)
 
     assert len(response.context["rows"]) == count
@@ -199,12 +239,12 @@ def test_admin_index_shows_queue_to_core_team(core_client):
     assert "Matching queue" in response.content.decode()
 
 
-def test_admin_index_hides_queue_from_office():
+def test_admin_index_lists_queue_for_office():
     client = signed_in_client(create_staff_user("office-member", group=OFFICE))
 
     response = client.get(reverse("admin:index"))
 
-    assert QUEUE_URL not in response.content.decode()
+    assert QUEUE_URL in response.content.decode()
 
 
 @pytest.mark.parametrize("role", [OFFICE, CORE_TEAM])

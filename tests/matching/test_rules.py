@@ -42,6 +42,7 @@ def test_check_hard_rules_all_met_for_plain_pair():
         "term",
         "different_people",
         "different_countries",
+        "language_when_needed",
         "not_paired_before",
     ]
     assert all(result.met for result in results)
@@ -165,6 +166,42 @@ def test_different_countries_waived_for_language():
     result = rule(
         check_hard_rules(mentee=mentee, mentor=MentorEnrolmentFactory()), "different_countries"
     )
+
+    assert result.met is True
+
+
+def test_language_needed_broken_without_shared_language():
+    mentee = MenteeEnrolmentFactory(
+        application__person__languages=["it"],
+        application__needs_same_country_for_language=True,
+    )
+    mentor = MentorEnrolmentFactory(application__person__languages=["en", "de"])
+
+    result = rule(check_hard_rules(mentee=mentee, mentor=mentor), "language_when_needed")
+
+    assert result.met is False
+    assert "they share no language: the mentee gave Italian, the mentor English, German" in (
+        result.explanation
+    )
+
+
+def test_language_needed_met_with_shared_language():
+    mentee = MenteeEnrolmentFactory(
+        application__person__languages=["it", "en"],
+        application__needs_same_country_for_language=True,
+    )
+    mentor = MentorEnrolmentFactory(application__person__languages=["it"])
+
+    result = rule(check_hard_rules(mentee=mentee, mentor=mentor), "language_when_needed")
+
+    assert result.met is True
+
+
+def test_language_only_scored_when_not_needed():
+    mentee = MenteeEnrolmentFactory(application__person__languages=["it"])
+    mentor = MentorEnrolmentFactory(application__person__languages=["en"])
+
+    result = rule(check_hard_rules(mentee=mentee, mentor=mentor), "language_when_needed")
 
     assert result.met is True
 

@@ -92,7 +92,7 @@ def test_suggestions_page_lists_rules_and_criteria(core_client):
     row = response.context["rows"][0]
     assert response.status_code == 200
     assert row.mentor == mentor
-    assert len(row.suggestion.hard_rules) == 5
+    assert len(row.suggestion.hard_rules) == 6
     assert len(row.suggestion.criteria) == 5
     assert 'name="override_reason"' in response.content.decode()
 
