@@ -14,7 +14,7 @@ help:
 	@echo "make run     install, load the demo cohort and serve http://$(HOST):$(PORT)/"
 	@echo "make test    run the whole test suite (PostgreSQL when DATABASE_URL is set)"
 	@echo "make lint    ruff check and ruff format --check"
-	@echo "make bench   time the matching queue and suggestions on a large seeded database"
+	@echo "make bench   time the matching queue, suggestions and a certificate PDF"
 
 # Python 3.12 or newer: $(PYTHON) when given, else the newest on PATH or under pyenv.
 $(VENV)/.created:
@@ -66,6 +66,8 @@ format: install
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-# Seeds a throwaway database with 5,000 mentors and 10,000 mentees and prints timings.
+# Times the matching queue and suggestions on a throwaway database of 5,000
+# mentors and 10,000 mentees, then one certificate PDF against a minimal page.
 bench: install
 	$(VENV_PYTHON) bench/matching_bench.py
+	$(VENV_PYTHON) bench/certificate_bench.py

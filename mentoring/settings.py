@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "programme.letters",
     "programme.vetting",
     "programme.matching",
+    "programme.feedback",
+    "programme.meetings",
 ]
 
 MIDDLEWARE = [

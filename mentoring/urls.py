@@ -31,5 +31,8 @@ urlpatterns = [
     path("", include(public_patterns)),
     path("", include("programme.applications.urls")),
     path("", include("programme.vetting.urls")),
+    path("", include("programme.meetings.urls")),
+    path("", include("programme.meetings.year_urls")),
+    path("", include("programme.feedback.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -127,6 +127,36 @@ class ProgrammeSettings(models.Model):
         help_text="Approvals a proposed pairing needs; empty means every other active "
         "core-team member.",
     )
+    sign_in_link_minutes = models.PositiveSmallIntegerField(
+        "sign-in link valid for (minutes)",
+        default=30,
+        validators=[MinValueValidator(5), MaxValueValidator(24 * 60)],
+        help_text="How long a participant's sign-in link works. Each link works once.",
+    )
+    participant_idle_minutes = models.PositiveSmallIntegerField(
+        "participant idle sign-out after (minutes)",
+        default=30,
+        validators=[MinValueValidator(5), MaxValueValidator(24 * 60)],
+        help_text="A participant who does nothing for this long is signed out.",
+    )
+    checkin_reminder_after_days = models.PositiveSmallIntegerField(
+        "check-in reminder after (days)",
+        default=10,
+        validators=[MinValueValidator(1), MaxValueValidator(90)],
+        help_text="Days without an answer to the check-in before the one reminder goes out.",
+    )
+    questionnaire_reminder_after_days = models.PositiveSmallIntegerField(
+        "questionnaire reminder after (days)",
+        default=14,
+        validators=[MinValueValidator(1), MaxValueValidator(90)],
+        help_text="Days without a response to a questionnaire before the one reminder goes out.",
+    )
+    certificate_signatory = models.CharField(
+        "certificate signatory",
+        max_length=200,
+        default="Chair of the Mentoring Programme",
+        help_text="Name and title printed above the signature line of certificates.",
+    )
     feedback_min_group_size = models.PositiveSmallIntegerField(
         "smallest feedback group shown",
         default=5,

@@ -40,14 +40,27 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
             "resend_letter",
             "view_letterbatch",
             "approve_letterbatch",
+            "view_certificate",
         ),
         "vetting": ("view_enrolment", "view_vettingdecision"),
         "matching": ("view_pairing", "end_pairing", "view_pairingreview"),
+        "feedback": (
+            "view_questionnaire",
+            "change_questionnaire",
+            "view_question",
+            "add_question",
+            "change_question",
+            "delete_question",
+            "view_response",
+        ),
+        "meetings": ("view_checkin", "resolve_checkin_alert"),
     },
     CORE_TEAM: {
         "applications": ("view_application",),
         "vetting": ("view_enrolment",),
         "matching": ("view_pairing", "propose_pairing", "review_pairing", "view_pairingreview"),
+        "feedback": ("view_response",),
+        "meetings": ("view_checkin",),
     },
 }
 

@@ -12,7 +12,14 @@ from django.utils.html import format_html
 
 from programme.core.admin_search import BlindIndexSearchMixin, ReadableAdmin
 from programme.letters import placeholders
+from programme.letters.certificates import (
+    certificate_filename,
+    normalise_code,
+    read_stored_pdf,
+    schedule_render,
+)
 from programme.letters.models import (
+    Certificate,
     FailedLetter,
     Letter,
     LetterBatch,
@@ -324,3 +331,80 @@ class LetterBatchAdmin(admin.ModelAdmin):
             "now": timezone.now(),
         }
         return TemplateResponse(request, "admin/letters/batch_review.html", context)
+
+
+@admin.register(Certificate)
+class CertificateAdmin(ReadableAdmin):
+    """Issued certificates, read-only, found by their code."""
+
+    list_display = ("code", "holder_name", "role", "starts_on", "ends_on", "issued_at", "pdf_link")
+    list_filter = ("role",)
+    search_fields = ("code",)
+    search_help_text = "Search by the certificate's code; case, spaces and dashes do not matter."
+    ordering = ("-issued_at", "-id")
+    fields = (
+        "code",
+        "holder_name",
+        "role",
+        "starts_on",
+        "ends_on",
+        "person",
+        "source_key",
+        "issued_at",
+        "pdf_link",
+    )
+    readonly_fields = fields
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def get_queryset(self, request):
+        # The stored PDF stays in the database until someone opens it.
+        return super().get_queryset(request).defer("pdf").select_related("person")
+
+    def get_search_results(self, request, queryset, search_term: str):
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        code = normalise_code(term)
+        if code is None:
+            return queryset.none(), False
+        return queryset.filter(code=code), False
+
+    def get_urls(self):
+        own = [
+            path(
+                "<int:certificate_id>/pdf/",
+                self.admin_site.admin_view(self.pdf_view),
+                name="letters_certificate_pdf",
+            ),
+        ]
+        return own + super().get_urls()
+
+    @admin.display(description="PDF")
+    def pdf_link(self, certificate: Certificate) -> str:
+        url = reverse("admin:letters_certificate_pdf", args=[certificate.pk])
+        return format_html('<a href="{}">Open the PDF</a>', url)
+
+    def pdf_view(self, request: HttpRequest, certificate_id: int) -> HttpResponse:
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        get_object_or_404(Certificate.objects.defer("pdf"), pk=certificate_id)
+        pdf = read_stored_pdf(certificate_id)
+        if pdf is None:
+            # The rendering task may have been lost; enqueueing it again is harmless.
+            schedule_render(certificate_id)
+            self.message_user(
+                request,
+                "The PDF of this certificate is still being prepared. Please try again in a "
+                "minute.",
+                messages.INFO,
+            )
+            return redirect("admin:letters_certificate_change", certificate_id)
+        return pdf_response(pdf, certificate_filename(certificate_id))

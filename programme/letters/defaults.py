@@ -208,8 +208,122 @@ Thank you for the time you have given to the programme. If you have questions, p
 
 Your term as a mentor in the {{ programme_name }} ends on {{ term_end }}. Thank you for everything you have given to your mentees.
 
-If you would like to go on mentoring, you are warmly invited to enrol for a new term here:
+If you would like to go on mentoring, you are warmly invited to renew your term here. It takes one click, and you can say how many mentees you can take:
 {{ apply_link }}
+
+"""
+        + SIGNATURE,
+        "attach_pdf": False,
+    },
+    LetterKind.SIGN_IN_LINK: {
+        "subject": "{{ programme_name }}: your sign-in link",
+        "body": """Dear {{ recipient_name }},
+
+Here is your link to sign in to your page of the {{ programme_name }}:
+{{ sign_in_link }}
+
+The link works once, for {{ link_minutes }} minutes. If it has expired, ask for a new one on the sign-in page.
+
+If you did not ask to sign in, you can ignore this message: nobody can sign in without the link.
+
+"""
+        + SIGNATURE,
+        "attach_pdf": False,
+    },
+    LetterKind.CHECKIN: {
+        "subject": "{{ programme_name }}: how is your pairing going?",
+        "body": """Dear {{ recipient_name }},
+
+About a month ago you were paired with {{ partner_name }}. We would like to know that the two of you have found each other. Please open the link that fits best:
+
+We have met:
+{{ met_link }}
+
+We are in contact but have not met yet:
+{{ in_contact_link }}
+
+I cannot reach my partner:
+{{ cannot_reach_link }}
+
+If you cannot reach your partner, the office will help. Your page in the programme is here:
+{{ portal_link }}
+
+"""
+        + SIGNATURE,
+        "attach_pdf": False,
+    },
+    LetterKind.CHECKIN_REMINDER: {
+        "subject": "Reminder: {{ programme_name }} check-in",
+        "body": """Dear {{ recipient_name }},
+
+We have not yet heard how your pairing with {{ partner_name }} is going. One click is enough:
+
+We have met:
+{{ met_link }}
+
+We are in contact but have not met yet:
+{{ in_contact_link }}
+
+I cannot reach my partner:
+{{ cannot_reach_link }}
+
+This is the only reminder we send about the check-in. Your page in the programme is here:
+{{ portal_link }}
+
+"""
+        + SIGNATURE,
+        "attach_pdf": False,
+    },
+    LetterKind.WITHDRAWAL_NOTICE: {
+        "subject": "{{ programme_name }}: a participant has withdrawn",
+        "body": """To the programme office,
+
+{{ participant_name }} ({{ role }}) withdrew from the {{ programme_name }} on {{ withdrawn_on }}.
+
+Their reason:
+{{ reason }}
+
+Their pairing, if they had one, has ended, and their partner has been told. A mentee whose mentor withdrew is back in the matching queue.
+""",
+        "attach_pdf": False,
+    },
+    LetterKind.QUESTIONNAIRE_INVITATION: {
+        "subject": "{{ programme_name }}: {{ questionnaire_title }}",
+        "body": """Dear {{ recipient_name }},
+
+Please tell us how the programme is going for you. The questionnaire "{{ questionnaire_title }}" takes about five minutes:
+{{ questionnaire_link }}
+
+Your answers are anonymous. We keep them apart from your name, and we show results only for groups large enough that nobody can be recognised.
+
+"""
+        + SIGNATURE,
+        "attach_pdf": False,
+    },
+    LetterKind.QUESTIONNAIRE_REMINDER: {
+        "subject": "Reminder: {{ questionnaire_title }}",
+        "body": """Dear {{ recipient_name }},
+
+We have not yet received your answers to "{{ questionnaire_title }}". They help us improve the {{ programme_name }} for everyone. The questionnaire is here:
+{{ questionnaire_link }}
+
+This is the only reminder we send. Your answers are anonymous.
+
+"""
+        + SIGNATURE,
+        "attach_pdf": False,
+    },
+    LetterKind.CERTIFICATE: {
+        "subject": "{{ programme_name }}: your certificate",
+        "body": """Dear {{ recipient_name }},
+
+Congratulations on completing the {{ programme_name }} as a {{ role }}, from {{ programme_start }} to {{ programme_end }}. Thank you for the time and care you gave to it.
+
+Your certificate is attached. You can also download it from your page:
+{{ portal_link }}
+
+Anyone can check the certificate with its code, {{ verification_code }}, here:
+{{ verify_link }}
 
 """
         + SIGNATURE,

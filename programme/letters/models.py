@@ -23,6 +23,13 @@ class LetterKind(models.TextChoices):
     ENGAGEMENT = "engagement", "Engagement (to both of a pair)"
     PAIRING_ENDED = "pairing_ended", "Pairing ended"
     REENROLMENT_INVITATION = "reenrolment_invitation", "Re-enrolment invitation (mentor)"
+    SIGN_IN_LINK = "sign_in_link", "Sign-in link (participant)"
+    CHECKIN = "checkin", "One-month check-in"
+    CHECKIN_REMINDER = "checkin_reminder", "One-month check-in reminder"
+    WITHDRAWAL_NOTICE = "withdrawal_notice", "Participant withdrew (to the office)"
+    QUESTIONNAIRE_INVITATION = "questionnaire_invitation", "Questionnaire invitation"
+    QUESTIONNAIRE_REMINDER = "questionnaire_reminder", "Questionnaire reminder"
+    CERTIFICATE = "certificate", "Completion certificate"
 
 
 COMMON_PLACEHOLDERS = frozenset(
@@ -70,6 +77,27 @@ PLACEHOLDERS: dict[str, frozenset[str]] = {
     },
     LetterKind.PAIRING_ENDED: COMMON_PLACEHOLDERS | {"partner_name", "end_reason", "next_steps"},
     LetterKind.REENROLMENT_INVITATION: COMMON_PLACEHOLDERS | {"term_end", "apply_link"},
+    LetterKind.SIGN_IN_LINK: COMMON_PLACEHOLDERS | {"sign_in_link", "link_minutes"},
+    # One letter each, so that each partner's answer links are their own.
+    LetterKind.CHECKIN: COMMON_PLACEHOLDERS
+    | {"partner_name", "met_link", "in_contact_link", "cannot_reach_link", "portal_link"},
+    LetterKind.CHECKIN_REMINDER: COMMON_PLACEHOLDERS
+    | {"partner_name", "met_link", "in_contact_link", "cannot_reach_link", "portal_link"},
+    LetterKind.WITHDRAWAL_NOTICE: COMMON_PLACEHOLDERS
+    | {"participant_name", "role", "reason", "withdrawn_on"},
+    LetterKind.QUESTIONNAIRE_INVITATION: COMMON_PLACEHOLDERS
+    | {"questionnaire_title", "questionnaire_link"},
+    LetterKind.QUESTIONNAIRE_REMINDER: COMMON_PLACEHOLDERS
+    | {"questionnaire_title", "questionnaire_link"},
+    LetterKind.CERTIFICATE: COMMON_PLACEHOLDERS
+    | {
+        "role",
+        "programme_start",
+        "programme_end",
+        "verification_code",
+        "verify_link",
+        "portal_link",
+    },
 }
 
 
@@ -187,6 +215,14 @@ class Letter(models.Model):
     resend_of = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="resends"
     )
+    certificate = models.ForeignKey(
+        "Certificate",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="letters",
+        help_text="A certificate attached to the letter as a PDF.",
+    )
     recipient_name = EncryptedCharField(max_length=300, blank=True)
     to_addresses = EncryptedTextField("to", help_text="One address per line.")
     cc_addresses = EncryptedTextField("cc", blank=True, help_text="One address per line.")
@@ -235,6 +271,41 @@ class Letter(models.Model):
     @property
     def pdf_filename(self) -> str:
         return f"{self.kind.replace('_', '-')}-{self.pk}.pdf"
+
+
+class Certificate(models.Model):
+    """A completion certificate: who, in which role, for which dates, and its code.
+
+    The name is copied when the certificate is issued, so the certificate and
+    its public check stay the same if the person's record changes later.
+    """
+
+    code = models.CharField(max_length=20, unique=True, editable=False)
+    source_key = models.CharField(
+        max_length=100,
+        unique=True,
+        help_text="What the certificate is for, such as pairing:7:mentor.",
+    )
+    person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="certificates"
+    )
+    holder_name = EncryptedCharField(max_length=300)
+    role = models.CharField(max_length=10)
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+    issued_at = models.DateTimeField(auto_now_add=True)
+    pdf = models.BinaryField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The rendered certificate, encrypted, stored by the worker; empty until then.",
+    )
+
+    class Meta:
+        ordering = ["-issued_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Certificate {self.code}"
 
 
 class FailedLetter(Letter):

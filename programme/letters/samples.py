@@ -38,7 +38,21 @@ SAMPLE_VALUES = {
     "partner_name": "Dr Jonas Berg",
     "end_reason": "Changed circumstances",
     "next_steps": "You are back in the matching queue, in the same place as before.",
-    "apply_link": site_link("/apply/mentor/"),
+    "apply_link": site_link("/mentors/renew/sample-link/"),
+    "sign_in_link": site_link("/portal/sign-in/sample-link/"),
+    "link_minutes": "30",
+    "met_link": site_link("/check-in/sample-link/met/"),
+    "in_contact_link": site_link("/check-in/sample-link/in_contact/"),
+    "cannot_reach_link": site_link("/check-in/sample-link/cannot_reach/"),
+    "portal_link": site_link("/portal/"),
+    "participant_name": "Zoë Παπαδοπούλου",
+    "withdrawn_on": "4 March 2027",
+    "questionnaire_title": "Six-month feedback",
+    "questionnaire_link": site_link("/feedback/sample-link/"),
+    "programme_start": "4 December 2026",
+    "programme_end": "3 December 2027",
+    "verification_code": "ABCD-EFGH-JKLM",
+    "verify_link": site_link("/certificates/verify/?code=ABCD-EFGH-JKLM"),
 }
 
 

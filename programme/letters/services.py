@@ -178,6 +178,7 @@ def resend_letter(*, letter: Letter, actor) -> Letter:
             subject=original.subject,
             body=original.body,
             attach_pdf=original.attach_pdf,
+            certificate=original.certificate,
             state=LetterState.APPROVED,
             created_by=actor,
         )
@@ -207,6 +208,11 @@ def claim_letter(letter_id: int) -> Letter | None:
 
 
 def build_message(letter: Letter) -> EmailMessage:
+    """Build the e-mail for a letter, with its PDF attachments.
+
+    A letter with a certificate attaches the certificate's stored PDF, which
+    is rendered here first when the rendering task has not run yet.
+    """
     message = EmailMessage(
         subject=letter.subject,
         body=letter.body,
@@ -218,6 +224,14 @@ def build_message(letter: Letter) -> EmailMessage:
         from programme.letters.pdf import render_letter_pdf
 
         message.attach(letter.pdf_filename, render_letter_pdf(letter), "application/pdf")
+    if letter.certificate_id is not None:
+        from programme.letters.certificates import certificate_filename, stored_certificate_pdf
+
+        message.attach(
+            certificate_filename(letter.certificate_id),
+            stored_certificate_pdf(letter.certificate_id),
+            "application/pdf",
+        )
     return message
 
 

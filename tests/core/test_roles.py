@@ -29,6 +29,16 @@ OFFICE_PERMISSIONS = {
     "matching.view_pairing",
     "matching.end_pairing",
     "matching.view_pairingreview",
+    "letters.view_certificate",
+    "feedback.view_questionnaire",
+    "feedback.change_questionnaire",
+    "feedback.view_question",
+    "feedback.add_question",
+    "feedback.change_question",
+    "feedback.delete_question",
+    "feedback.view_response",
+    "meetings.view_checkin",
+    "meetings.resolve_checkin_alert",
 }
 CORE_TEAM_PERMISSIONS = {
     "applications.view_application",
@@ -37,6 +47,8 @@ CORE_TEAM_PERMISSIONS = {
     "matching.propose_pairing",
     "matching.review_pairing",
     "matching.view_pairingreview",
+    "feedback.view_response",
+    "meetings.view_checkin",
 }
 
 
