@@ -45,9 +45,10 @@ $(VENV)/.installed: $(VENV)/.created pyproject.toml
 install: $(VENV)/.installed
 
 run: install
-	$(VENV_PYTHON) -m mentoring.devenv
+	$(VENV_PYTHON) -m mentoring.devenv http://$(HOST):$(PORT)
 	$(MANAGE) migrate --no-input
 	$(MANAGE) seed_demo
+	$(MANAGE) seed_demo_feedback
 	$(MANAGE) create_demo_staff
 	@# The task worker sends letters; run_due_tasks retries failed ones every minute.
 	@$(MANAGE) db_worker --interval 2 & worker=$$!; \

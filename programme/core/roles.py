@@ -135,7 +135,9 @@ def sync_roles(apps: Apps = global_apps, using: str = DEFAULT_DB_ALIAS) -> list[
             group.permissions.set(permissions)
             results.append(result)
             if result.missing:
-                logger.info(
+                # Expected while migrate runs, before the later apps' tables
+                # exist; the post_migrate sync at the end grants them.
+                logger.debug(
                     "Role %s: skipped permissions whose model is not installed: %s",
                     group_name,
                     ", ".join(result.missing),

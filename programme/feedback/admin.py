@@ -155,7 +155,8 @@ class QuestionnaireAdmin(admin.ModelAdmin):
         if requested and requested != cycle:
             self.message_user(
                 request,
-                f"There are no invitations for cycle {requested!r}, so the newest cycle is shown.",
+                f"There are no invitations or responses for cycle {requested!r}, "
+                "so the newest cycle is shown.",
                 messages.WARNING,
             )
         results = questionnaire_results(questionnaire, cycle=cycle) if cycle else None

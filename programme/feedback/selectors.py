@@ -327,6 +327,10 @@ def open_invitations(person) -> list[Invitation]:
     return list(
         Invitation.objects.filter(enrolment__application__person=person, responded=False)
         .exclude(enrolment__status=EnrolmentStatus.WITHDRAWN)
-        .select_related("questionnaire", "pairing")
+        .select_related(
+            "questionnaire",
+            "pairing__mentor_enrolment__application__person",
+            "pairing__mentee_enrolment__application__person",
+        )
         .order_by("-invited_on", "-pk")
     )

@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
 
+from programme.applications.models import Role
 from programme.core.models import Person, ProgrammeSettings
 from programme.core.services import record_event
 from programme.feedback.defaults import create_default_questionnaires
@@ -135,6 +136,17 @@ def _invite(
     return invitation
 
 
+def partner_name(invitation: Invitation) -> str:
+    """Name the other person of the pairing the invitation asks about."""
+    pairing = invitation.pairing
+    if pairing is None:
+        return "your partner"
+    partner = (
+        pairing.mentee_enrolment if invitation.role == Role.MENTOR else pairing.mentor_enrolment
+    )
+    return partner.application.person.full_name
+
+
 def _queue_questionnaire_letter(
     invitation: Invitation, *, person: Person, kind: str, key: str
 ) -> None:
@@ -145,6 +157,7 @@ def _queue_questionnaire_letter(
         cc=[person.secondary_email],
         values={
             "recipient_name": person.full_name,
+            "partner_name": partner_name(invitation),
             "questionnaire_title": invitation.questionnaire.title,
             "questionnaire_link": invitation_link(invitation),
         },

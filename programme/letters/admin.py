@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from programme.core.admin_search import BlindIndexSearchMixin, ReadableAdmin
+from programme.core.text import count_of
 from programme.letters import placeholders
 from programme.letters.certificates import (
     certificate_filename,
@@ -200,7 +201,7 @@ class LetterAdminBase(BlindIndexSearchMixin, ReadableAdmin):
         copies = [resend_letter(letter=letter, actor=request.user) for letter in sendable]
         skipped = queryset.count() - len(copies)
         self.message_user(
-            request, f"{len(copies)} letter(s) will be sent again.", messages.SUCCESS
+            request, f"{count_of(len(copies), 'letter')} will be sent again.", messages.SUCCESS
         )
         if skipped:
             self.message_user(
@@ -301,7 +302,7 @@ class LetterBatchAdmin(admin.ModelAdmin):
             approved = approve_batch(batch=batch, actor=request.user)
             if approved:
                 self.message_user(
-                    request, f"{approved} letter(s) approved and queued for sending."
+                    request, f"{count_of(approved, 'letter')} approved and queued for sending."
                 )
             else:
                 self.message_user(

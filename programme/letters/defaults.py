@@ -174,6 +174,8 @@ What we ask of you:
 - Meet online at least {{ minimum_meetings }} times during the year, for 30 to 45 minutes each.
 - Keep going for at least the first four meetings, even if it feels slow at first.
 - Read our tips for a good mentoring relationship: {{ tips_link }}
+- Log your meetings on your page in the programme, where you also find each other's details: {{ portal_link }}
+  (you sign in with a link sent to your e-mail; there is no password).
 
 What happens next:
 - Around {{ checkin_due }} we will ask you both whether you have been able to meet.
@@ -256,7 +258,7 @@ If you cannot reach your partner, the office will help. Your page in the program
         "subject": "Reminder: {{ programme_name }} check-in",
         "body": """Dear {{ recipient_name }},
 
-We have not yet heard how your pairing with {{ partner_name }} is going. One click is enough:
+We have not yet heard how your pairing with {{ partner_name }} is going. Please open the link that fits best:
 
 We have met:
 {{ met_link }}
@@ -274,6 +276,17 @@ This is the only reminder we send about the check-in. Your page in the programme
         + SIGNATURE,
         "attach_pdf": False,
     },
+    LetterKind.CHECKIN_ALERT: {
+        "subject": "{{ programme_name }}: a participant cannot reach their partner",
+        "body": """To the programme office,
+
+On {{ answered_on }}, {{ participant_name }} ({{ role }}) answered the one-month check-in: they cannot reach their partner, {{ partner_name }}.
+
+Please contact both, check their addresses, and end the pairing if they cannot find each other. The open alerts are listed here:
+{{ alerts_link }}
+""",
+        "attach_pdf": False,
+    },
     LetterKind.WITHDRAWAL_NOTICE: {
         "subject": "{{ programme_name }}: a participant has withdrawn",
         "body": """To the programme office,
@@ -288,10 +301,10 @@ Their pairing, if they had one, has ended, and their partner has been told. A me
         "attach_pdf": False,
     },
     LetterKind.QUESTIONNAIRE_INVITATION: {
-        "subject": "{{ programme_name }}: {{ questionnaire_title }}",
+        "subject": "{{ programme_name }}: {{ questionnaire_title }} on your pairing with {{ partner_name }}",
         "body": """Dear {{ recipient_name }},
 
-Please tell us how the programme is going for you. The questionnaire "{{ questionnaire_title }}" takes about five minutes:
+Please tell us about your experience of the {{ programme_name }} and of your pairing with {{ partner_name }}. The questionnaire "{{ questionnaire_title }}" takes about five minutes:
 {{ questionnaire_link }}
 
 Your answers are anonymous. We keep them apart from your name, and we show results only for groups large enough that nobody can be recognised.
@@ -301,10 +314,10 @@ Your answers are anonymous. We keep them apart from your name, and we show resul
         "attach_pdf": False,
     },
     LetterKind.QUESTIONNAIRE_REMINDER: {
-        "subject": "Reminder: {{ questionnaire_title }}",
+        "subject": "Reminder: {{ questionnaire_title }} on your pairing with {{ partner_name }}",
         "body": """Dear {{ recipient_name }},
 
-We have not yet received your answers to "{{ questionnaire_title }}". They help us improve the {{ programme_name }} for everyone. The questionnaire is here:
+We have not yet received your answers to "{{ questionnaire_title }}" about your pairing with {{ partner_name }}. They help us improve the {{ programme_name }} for everyone. The questionnaire is here:
 {{ questionnaire_link }}
 
 This is the only reminder we send. Your answers are anonymous.

@@ -26,6 +26,7 @@ class LetterKind(models.TextChoices):
     SIGN_IN_LINK = "sign_in_link", "Sign-in link (participant)"
     CHECKIN = "checkin", "One-month check-in"
     CHECKIN_REMINDER = "checkin_reminder", "One-month check-in reminder"
+    CHECKIN_ALERT = "checkin_alert", "Participant cannot reach their partner (to the office)"
     WITHDRAWAL_NOTICE = "withdrawal_notice", "Participant withdrew (to the office)"
     QUESTIONNAIRE_INVITATION = "questionnaire_invitation", "Questionnaire invitation"
     QUESTIONNAIRE_REMINDER = "questionnaire_reminder", "Questionnaire reminder"
@@ -74,6 +75,7 @@ PLACEHOLDERS: dict[str, frozenset[str]] = {
         "feedback_due",
         "completion_due",
         "tips_link",
+        "portal_link",
     },
     LetterKind.PAIRING_ENDED: COMMON_PLACEHOLDERS | {"partner_name", "end_reason", "next_steps"},
     LetterKind.REENROLMENT_INVITATION: COMMON_PLACEHOLDERS | {"term_end", "apply_link"},
@@ -83,12 +85,14 @@ PLACEHOLDERS: dict[str, frozenset[str]] = {
     | {"partner_name", "met_link", "in_contact_link", "cannot_reach_link", "portal_link"},
     LetterKind.CHECKIN_REMINDER: COMMON_PLACEHOLDERS
     | {"partner_name", "met_link", "in_contact_link", "cannot_reach_link", "portal_link"},
+    LetterKind.CHECKIN_ALERT: COMMON_PLACEHOLDERS
+    | {"participant_name", "role", "partner_name", "answered_on", "alerts_link"},
     LetterKind.WITHDRAWAL_NOTICE: COMMON_PLACEHOLDERS
     | {"participant_name", "role", "reason", "withdrawn_on"},
     LetterKind.QUESTIONNAIRE_INVITATION: COMMON_PLACEHOLDERS
-    | {"questionnaire_title", "questionnaire_link"},
+    | {"partner_name", "questionnaire_title", "questionnaire_link"},
     LetterKind.QUESTIONNAIRE_REMINDER: COMMON_PLACEHOLDERS
-    | {"questionnaire_title", "questionnaire_link"},
+    | {"partner_name", "questionnaire_title", "questionnaire_link"},
     LetterKind.CERTIFICATE: COMMON_PLACEHOLDERS
     | {
         "role",

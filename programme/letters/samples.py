@@ -47,6 +47,8 @@ SAMPLE_VALUES = {
     "portal_link": site_link("/portal/"),
     "participant_name": "Zoë Παπαδοπούλου",
     "withdrawn_on": "4 March 2027",
+    "answered_on": "5 January 2027",
+    "alerts_link": site_link("/admin/meetings/checkin/"),
     "questionnaire_title": "Six-month feedback",
     "questionnaire_link": site_link("/feedback/sample-link/"),
     "programme_start": "4 December 2026",

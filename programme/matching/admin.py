@@ -25,10 +25,13 @@ from django.utils.functional import cached_property
 from programme.applications.models import AREA_LABELS, Role
 from programme.core.admin_search import ReadableAdmin
 from programme.core.languages import LANGUAGE_NAMES
+from programme.core.text import count_of
 from programme.matching.models import (
     ACTIVE_STATUSES,
     MAX_NOTE_LENGTH,
     Pairing,
+    PairingReview,
+    Verdict,
     WaitingMentee,
 )
 from programme.matching.plan import PlanRow, plan_matches, propose_plan
@@ -153,6 +156,20 @@ class SuggestionRow:
     position: int
     suggestion: Suggestion
     mentor: Enrolment
+    objections: list[PairingReview]
+
+
+def objections_by_mentor(mentee: Enrolment) -> dict[int, list[PairingReview]]:
+    """Objections to earlier proposals of this mentee, by the proposed mentor's enrolment id."""
+    reviews = (
+        PairingReview.objects.filter(pairing__mentee_enrolment=mentee, verdict=Verdict.OBJECT)
+        .select_related("pairing", "reviewer")
+        .order_by("reviewed_at", "pk")
+    )
+    found: dict[int, list[PairingReview]] = {}
+    for review in reviews:
+        found.setdefault(review.pairing.mentor_enrolment_id, []).append(review)
+    return found
 
 
 class ProposeForm(forms.Form):
@@ -351,17 +368,19 @@ class MatchingQueueAdmin(admin.ModelAdmin):
         paginator = Paginator(suggestions, SUGGESTIONS_PAGE_SIZE)
         page = paginator.get_page(request.GET.get("page"))
         mentors = mentors_by_id([suggestion.mentor_id for suggestion in page.object_list])
+        objections = objections_by_mentor(mentee)
         rows = [
             SuggestionRow(
                 position=page.start_index() + offset,
                 suggestion=suggestion,
                 mentor=mentors[suggestion.mentor_id],
+                objections=objections.get(suggestion.mentor_id, []),
             )
             for offset, suggestion in enumerate(page.object_list)
         ]
         context = self.context(
             request,
-            f"Suggested mentors for mentee enrolment {mentee.pk}",
+            f"Suggested mentors for {mentee.application.person.full_name}",
             mentee=mentee,
             languages=language_names(mentee.application.person.languages),
             rows=rows,
@@ -441,8 +460,8 @@ class MatchingQueueAdmin(admin.ModelAdmin):
         if outcome.proposed:
             self.message_user(
                 request,
-                f"{len(outcome.proposed)} pairing(s) proposed. The other core-team members "
-                "can now review them.",
+                f"{count_of(len(outcome.proposed), 'pairing')} proposed. The other "
+                "core-team members can now review them.",
                 messages.SUCCESS,
             )
         for failure in outcome.failed:

@@ -22,6 +22,7 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 
 from programme.applications.models import Application, Role
+from programme.core.text import count_of
 from programme.matching.models import (
     MAX_NOTE_LENGTH,
     EndReason,
@@ -304,8 +305,8 @@ class PairingReviewPagesMixin:
                 reviewed
             )
             message = (
-                f"You approved the pairing of {pair}. It needs {still_needed} more "
-                "approval(s) before it is engaged."
+                f"You approved the pairing of {pair}. It needs "
+                f"{count_of(still_needed, 'more approval')} before it is engaged."
             )
         self.message_user(request, message, messages.SUCCESS)
 

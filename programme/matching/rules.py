@@ -46,6 +46,7 @@ from django_countries import countries
 
 from programme.applications.models import Role
 from programme.core.languages import LANGUAGE_NAMES
+from programme.core.text import count_of
 from programme.matching.models import ACTIVE_STATUSES, Pairing, PairingStatus
 from programme.vetting.models import Enrolment, EnrolmentStatus
 from programme.vetting.services import add_years
@@ -404,8 +405,8 @@ def hard_rule_results(
     """Return every hard rule's outcome, with an explanation, in a fixed order."""
     taken = mentor.active_count
     capacity_text = (
-        f"{taken} of the mentor's {mentor.capacity} places are taken by proposed or "
-        "engaged pairings."
+        f"The mentor has {count_of(mentor.capacity, 'place')}; {taken} "
+        f"{'is' if taken == 1 else 'are'} taken by proposed or engaged pairings."
     )
     results = [_rule("capacity", has_free_place(mentor), capacity_text)]
 

@@ -445,6 +445,7 @@ def queue_engagement_letter(
             "feedback_due": format_letter_date(pairing.feedback_due_on),
             "completion_due": format_letter_date(pairing.completion_due_on),
             "tips_link": site_link(reverse("public:tips")),
+            "portal_link": site_link(reverse("meetings:home")),
         },
         # NOTE: a letter links to one person, so the mentor's subject access
         # export does not list this letter although it names them.
@@ -454,6 +455,16 @@ def queue_engagement_letter(
 
 
 # Ending.
+
+
+# How the letter to the two people words each reason: the list's labels are
+# shorthand for the office.
+LETTER_END_REASONS = {
+    EndReason.NO_CONTACT: "You were not able to make contact with each other.",
+    EndReason.CHEMISTRY: "The pairing did not work out as hoped.",
+    EndReason.CIRCUMSTANCES: "Circumstances have changed.",
+    EndReason.OTHER: "The office will gladly tell you more if you would like to know.",
+}
 
 
 def _next_steps(*, role: str, outcome: str) -> str:
@@ -614,7 +625,7 @@ def _queue_ended_letters(
             values={
                 "recipient_name": person.full_name,
                 "partner_name": partner.full_name,
-                "end_reason": EndReason(reason).label,
+                "end_reason": LETTER_END_REASONS[reason],
                 "next_steps": _next_steps(role=role, outcome=mentee_outcome),
             },
             person=person,

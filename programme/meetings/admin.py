@@ -120,7 +120,8 @@ class CheckInAdmin(ReadableAdmin):
                 self.message_user(request, str(error), messages.ERROR)
                 return
         skipped = len(queryset) - resolved
-        self.message_user(request, f"{resolved} alert(s) marked resolved.", messages.SUCCESS)
+        noun = "alert" if resolved == 1 else "alerts"
+        self.message_user(request, f"{resolved} {noun} marked resolved.", messages.SUCCESS)
         if skipped:
             self.message_user(
                 request,

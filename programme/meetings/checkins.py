@@ -14,7 +14,9 @@ from django.core import signing
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
+from programme.applications.models import Role
 from programme.core.models import Person, ProgrammeSettings
 from programme.core.services import record_event
 from programme.letters.models import Letter, LetterKind
@@ -263,9 +265,40 @@ def answer_checkin(*, checkin: CheckIn, answer: str) -> CheckIn:
         if answer == CheckInAnswer.CANNOT_REACH:
             record_event("meetings.checkin.cannot_reach", target=locked)
             logger.info("Check-in %s: participant cannot reach their partner", locked.pk)
+            _queue_alert_letter(locked)
 
     checkin.refresh_from_db()
     return checkin
+
+
+def _queue_alert_letter(checkin: CheckIn) -> None:
+    """E-mail the office that a participant cannot reach their partner, once per check-in."""
+    pairing = Pairing.objects.select_related(
+        "mentor_enrolment__application__person", "mentee_enrolment__application__person"
+    ).get(pk=checkin.pairing_id)
+    if checkin.enrolment_id == pairing.mentor_enrolment_id:
+        person = pairing.mentor_enrolment.application.person
+        partner = pairing.mentee_enrolment.application.person
+        role = Role.MENTOR
+    else:
+        person = pairing.mentee_enrolment.application.person
+        partner = pairing.mentor_enrolment.application.person
+        role = Role.MENTEE
+    queue_letter(
+        kind=LetterKind.CHECKIN_ALERT,
+        idempotency_key=f"checkin-alert:{checkin.pk}",
+        to=[ProgrammeSettings.objects.get_current().office_email],
+        values={
+            "recipient_name": "Programme office",
+            "participant_name": person.full_name,
+            "role": Role(role).label.lower(),
+            "partner_name": partner.full_name,
+            "answered_on": date_format(timezone.localdate(), "j F Y"),
+            "alerts_link": site_link(reverse("admin:meetings_checkin_changelist")),
+        },
+        # Linked to the person, so their data export and erasure include it.
+        person=person,
+    )
 
 
 def resolve_checkin_alert(*, checkin: CheckIn, actor: AbstractBaseUser) -> bool:

@@ -20,6 +20,7 @@ from programme.applications.admin import ApplicationAdmin
 from programme.applications.models import Application, ApplicationStatus, Role
 from programme.core.admin_search import BlindIndexSearchMixin, ReadableAdmin
 from programme.core.models import ProgrammeSettings
+from programme.core.text import count_of
 from programme.letters.models import LetterBatch
 from programme.vetting.assessment import assess_application
 from programme.vetting.bulletins import prepare_tips_bulletin
@@ -333,11 +334,11 @@ class VettingApplicationAdmin(ApplicationAdmin):
             self.message_user(
                 request,
                 format_html(
-                    "{} application(s) decided: {}. Their {} letter(s) wait as drafts in the "
+                    "{} decided: {}. Their {} wait as drafts in the "
                     "batch {} until an office user approves them for sending.",
-                    len(result.decided),
+                    count_of(len(result.decided), "application"),
                     Decision(decision).label.lower(),
-                    letter_count,
+                    count_of(letter_count, "letter"),
                     batch_reference(result.batch),
                 ),
                 messages.SUCCESS,
@@ -346,7 +347,7 @@ class VettingApplicationAdmin(ApplicationAdmin):
             level = messages.WARNING if result.decided else messages.ERROR
             self.message_user(
                 request,
-                f"{len(result.skipped)} application(s) were skipped and left unchanged: "
+                f"{count_of(len(result.skipped), 'application')} skipped and left unchanged: "
                 + " ".join(reason for _, reason in result.skipped),
                 level,
             )

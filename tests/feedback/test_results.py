@@ -149,7 +149,8 @@ def test_results_page_unknown_cycle_shows_newest(six_month):
     response = client.get(results_url(six_month, cycle="1999"), follow=True)
 
     assert response.status_code == 200
-    assert "There are no invitations for cycle &#x27;1999&#x27;" in response.content.decode()
+    content = response.content.decode()
+    assert "There are no invitations or responses for cycle &#x27;1999&#x27;" in content
 
 
 def test_results_page_without_invitations_says_so(six_month):

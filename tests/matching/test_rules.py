@@ -73,7 +73,7 @@ def test_capacity_broken_by_proposed_and_engaged_pairings():
 
     assert result.met is False
     assert result.explanation == (
-        "2 of the mentor's 2 places are taken by proposed or engaged pairings."
+        "The mentor has 2 places; 2 are taken by proposed or engaged pairings."
     )
 
 

@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 
 from programme.core.roles import CORE_TEAM, OFFICE
-from programme.matching.models import Pairing, PairingStatus
+from programme.matching.models import Pairing, PairingReview, PairingStatus, Verdict
 from programme.matching.suggestions import rank_mentors
 from programme.vetting.models import Enrolment
 from tests.core.staff import create_staff_user, signed_in_client
@@ -104,8 +104,8 @@ def test_suggestions_page_query_count_constant(core_client, django_assert_num_qu
         MentorEnrolmentFactory()
 
     # Session, user, TOTP device, permissions (two), the mentee, the four
-    # ranking queries and the shown mentors' names.
-    with django_assert_num_queries(11):
+    # ranking queries, the shown mentors' names and earlier objections.
+    with django_assert_num_queries(12):
         response = core_client.get(suggestions_url(mentee))
 
     assert len(response.context["rows"]) == count
@@ -187,3 +187,21 @@ def test_suggestions_page_unknown_mentee_back_to_queue(core_client):
 
     assert response.status_code == 302
     assert response["Location"] == reverse("admin:matching_waitingmentee_changelist")
+
+
+def test_suggestions_page_shows_earlier_objection(core_client):
+    mentee = MenteeEnrolmentFactory()
+    mentor = MentorEnrolmentFactory()
+    pairing = PairingFactory(
+        mentee_enrolment=mentee, mentor_enrolment=mentor, status=PairingStatus.OBJECTED
+    )
+    objector = create_staff_user("objector", group=CORE_TEAM)
+    PairingReview.objects.create(
+        pairing=pairing, reviewer=objector, verdict=Verdict.OBJECT, reason="Too far apart."
+    )
+
+    response = core_client.get(suggestions_url(mentee))
+
+    row = next(row for row in response.context["rows"] if row.mentor.pk == mentor.pk)
+    assert [review.reason for review in row.objections] == ["Too far apart."]
+    assert "objector objected to this pairing on" in response.content.decode()

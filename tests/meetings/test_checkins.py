@@ -260,6 +260,25 @@ def test_answer_checkin_cannot_reach_opens_alert(checkin):
     assert events("meetings.checkin.cannot_reach", checkin) == 1
 
 
+def test_cannot_reach_emails_the_office_once(checkin):
+    answer_checkin(checkin=checkin, answer=CheckInAnswer.CANNOT_REACH)
+    answer_checkin(checkin=checkin, answer=CheckInAnswer.MET)
+    answer_checkin(checkin=checkin, answer=CheckInAnswer.CANNOT_REACH)
+
+    alerts = Letter.objects.filter(kind=LetterKind.CHECKIN_ALERT)
+    assert alerts.count() == 1
+    alert = alerts.get()
+    office = ProgrammeSettings.objects.get_current().office_email
+    assert alert.to_list == [office]
+    pairing = checkin.pairing
+    names = {
+        pairing.mentor_enrolment.application.person.full_name,
+        pairing.mentee_enrolment.application.person.full_name,
+    }
+    assert all(name in alert.body for name in names)
+    assert "/admin/meetings/checkin/" in alert.body
+
+
 def test_answer_checkin_change_allowed(checkin):
     answer_checkin(checkin=checkin, answer=CheckInAnswer.CANNOT_REACH)
 
@@ -499,7 +518,7 @@ def test_checkin_admin_office_resolves_alert(office):
     )
 
     assert response.status_code == 200
-    assert "1 alert(s) marked resolved." in response.content.decode()
+    assert "1 alert marked resolved." in response.content.decode()
     alert.refresh_from_db()
     assert alert.alert_resolved_by == office
     assert events("meetings.checkin.alert_resolved", alert) == 1

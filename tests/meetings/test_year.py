@@ -358,6 +358,24 @@ def test_demo_advance_pairing_moves_dates(settings):
 
 
 @pytest.mark.django_db
+def test_demo_advance_pairing_makes_checkin_reminder_due(settings):
+    from programme.meetings.checkins import send_due_checkin_reminders, send_due_checkins
+    from tests.meetings.test_checkins import engaged_pairing
+
+    settings.DEBUG = True
+    today = timezone.localdate()
+    pairing = engaged_pairing(engaged_on=today - datetime.timedelta(days=31))
+    assert send_due_checkins(today) == 2
+    assert send_due_checkin_reminders(today) == 0
+
+    call_command("demo_advance_pairing", pairing.pk, "--days", "20", stdout=io.StringIO())
+
+    sent = set(CheckIn.objects.filter(pairing=pairing).values_list("sent_on", flat=True))
+    assert sent == {today - datetime.timedelta(days=20)}
+    assert send_due_checkin_reminders(today) == 2
+
+
+@pytest.mark.django_db
 def test_demo_advance_pairing_unknown_pairing(settings):
     from django.core.management.base import CommandError
 

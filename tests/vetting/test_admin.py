@@ -320,8 +320,8 @@ def test_bulk_action_confirmed_creates_one_batch(staff_client):
     assert batch.letters.count() == 2
     assert set(batch.letters.values_list("state", flat=True)) == {LetterState.DRAFT}
     assert Enrolment.objects.count() == 2
-    assert "2 application(s) decided" in messages_of(response)[0]
-    assert "1 application(s) were skipped" in messages_of(response)[1]
+    assert "2 applications decided" in messages_of(response)[0]
+    assert "1 application skipped" in messages_of(response)[1]
 
 
 def test_bulk_action_reason_required_for_not_eligible(staff_client):

@@ -7,7 +7,7 @@ from django import template
 
 from programme.core.models import Person
 from programme.feedback.selectors import open_invitations
-from programme.feedback.services import invitation_path
+from programme.feedback.services import invitation_path, partner_name
 
 register = template.Library()
 
@@ -17,6 +17,7 @@ def open_questionnaires(person: Person) -> dict:
     """List the person's unanswered invitations with the link to each, in one query."""
     return {
         "open_questionnaires": [
-            (invitation, invitation_path(invitation)) for invitation in open_invitations(person)
+            (invitation, invitation_path(invitation), partner_name(invitation))
+            for invitation in open_invitations(person)
         ],
     }

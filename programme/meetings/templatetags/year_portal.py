@@ -11,6 +11,13 @@ from programme.meetings.models import CheckIn, CheckInAnswer
 register = template.Library()
 
 
+def partner_of(checkin: CheckIn) -> Person:
+    pairing = checkin.pairing
+    if checkin.enrolment_id == pairing.mentor_enrolment_id:
+        return pairing.mentee_enrolment.application.person
+    return pairing.mentor_enrolment.application.person
+
+
 @register.inclusion_tag("meetings/year/panels.html", takes_context=True)
 def year_panels(context: template.Context, person: Person) -> dict:
     """Render the person's unanswered check-ins with answer buttons, and their certificates."""
@@ -20,12 +27,16 @@ def year_panels(context: template.Context, person: Person) -> dict:
             answer="",
             pairing__status=PairingStatus.ENGAGED,
         )
-        .select_related("pairing")
+        .select_related(
+            "pairing__mentor_enrolment__application__person",
+            "pairing__mentee_enrolment__application__person",
+        )
         .order_by("sent_on", "pk")
     )
     open_checkins = [
         {
             "checkin": checkin,
+            "partner": partner_of(checkin),
             "answers": [
                 {"label": label, "token": make_answer_token(checkin, value)}
                 for value, label in CheckInAnswer.choices

@@ -1,6 +1,8 @@
 """Move a pairing's dates into the past, so a demonstration can walk through its year.
 
-Development only: the command refuses to run unless DEBUG is on.
+The dates its check-ins and questionnaire invitations were sent, and reminded,
+move too, so that reminders fall due as they would have. Development only:
+the command refuses to run unless DEBUG is on.
 """
 
 import datetime
@@ -8,9 +10,12 @@ import datetime
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.db.models import F
 
 from programme.core.services import record_event
+from programme.feedback.models import Invitation
 from programme.matching.models import Pairing
+from programme.meetings.models import CheckIn
 
 DATE_FIELDS = ("engaged_on", "checkin_due_on", "feedback_due_on", "completion_due_on")
 # About three years: enough to pass any pairing's completion date.
@@ -57,6 +62,13 @@ class Command(BaseCommand):
                     setattr(pairing, field, value - shift)
                     changed.append(field)
             pairing.save(update_fields=changed)
+            for rows in (
+                CheckIn.objects.filter(pairing=pairing),
+                Invitation.objects.filter(pairing=pairing),
+            ):
+                sent_field = "sent_on" if rows.model is CheckIn else "invited_on"
+                rows.update(**{sent_field: F(sent_field) - shift})
+                rows.filter(reminded_on__isnull=False).update(reminded_on=F("reminded_on") - shift)
             record_event("meetings.pairing.demo_advanced", target=pairing)
 
         self.stdout.write(

@@ -59,8 +59,10 @@ class Command(BaseCommand):
             )
             self.stdout.write(f"{role}: {person.full_name} <{person.primary_email}>")
         self.stdout.write(
-            f"Pairing {pairing.pk} is engaged. Sign in as either of them at /portal/sign-in/; "
-            "the sign-in letter is printed where the server runs. Move the pairing through its "
+            f"Pairing {pairing.pk} is engaged. Sign in as either of them at "
+            f"{settings.SITE_URL.rstrip('/')}/portal/sign-in/; the sign-in letter goes to the "
+            "address above (printed where make run runs, unless mail is set up). "
+            "Move the pairing through its "
             f"year with: manage.py demo_advance_pairing {pairing.pk} --days 31, then "
             "manage.py run_due_tasks."
         )
