@@ -36,3 +36,5 @@ urlpatterns = [
     path("", include("programme.feedback.urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler403 = "programme.core.errors.permission_denied"

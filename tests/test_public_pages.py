@@ -6,6 +6,8 @@ import pytest
 from django.urls import reverse
 
 from programme.core.models import ProgrammeSettings
+from programme.core.roles import OFFICE
+from tests.core.staff import create_staff_user, signed_in_client
 
 PUBLIC_PAGES = [
     "public:home",
@@ -109,3 +111,16 @@ def test_privacy_shows_current_notice_version(client):
     main = main_html(client, "public:privacy")
 
     assert "Version 2.3" in main
+
+
+@pytest.mark.django_db
+def test_admin_403_uses_admin_layout():
+    client = signed_in_client(create_staff_user("office-403", group=OFFICE))
+
+    response = client.get(reverse("admin:matching_waitingmentee_plan"))
+
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "Back to the staff pages" in page
+    assert 'id="site-name"' in page
+    assert "Participant sign-in" not in page

@@ -240,7 +240,7 @@ class FailedLetterAdmin(LetterAdminBase):
 
 @admin.register(LetterBatch)
 class LetterBatchAdmin(admin.ModelAdmin):
-    list_display = ("description", "kind", "letter_count", "created_at", "approved_at", "review")
+    list_display = ("description", "kinds", "letter_count", "created_at", "approved_at", "review")
     list_filter = ("kind",)
     ordering = ("-created_at", "-id")
 
@@ -260,6 +260,7 @@ class LetterBatchAdmin(admin.ModelAdmin):
             .annotate(
                 total=Count("letters"),
                 drafts=Count("letters", filter=Q(letters__state=LetterState.DRAFT)),
+                kind_count=Count("letters__kind", distinct=True),
             )
         )
 
@@ -272,6 +273,15 @@ class LetterBatchAdmin(admin.ModelAdmin):
             ),
         ]
         return own + super().get_urls()
+
+    @admin.display(description="Kind of letters", ordering="kind")
+    def kinds(self, batch: LetterBatch) -> str:
+        """The batch's kind, and how many other kinds its letters have (such as heads of
+        department's letters beside enrolment letters)."""
+        others = max(batch.kind_count - 1, 0)
+        if not others:
+            return batch.get_kind_display()
+        return f"{batch.get_kind_display()} and {count_of(others, 'other kind')}"
 
     @admin.display(description="Letters", ordering="total")
     def letter_count(self, batch: LetterBatch) -> int:

@@ -202,7 +202,8 @@ def propose_pairing(
                 raise MatchingError(
                     "This pairing breaks these rules: "
                     + " ".join(f"{result.label}: {result.explanation}" for result in broken)
-                    + " To propose it anyway, write why in the override reason."
+                    + " To propose it anyway, write your reason in the box for proposing "
+                    "this mentor although a hard rule is broken."
                 )
 
             pairing = Pairing.objects.create(

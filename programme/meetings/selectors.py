@@ -25,7 +25,9 @@ SIGN_IN_AFTER_END_DAYS = 365
 
 # Pairings whose meeting log is shown to a participant. Only an engaged
 # pairing's log can be changed, and a completed pairing's log is read-only.
-LOGGED_STATUSES = (PairingStatus.ENGAGED, PairingStatus.COMPLETED)
+# Pairings a participant sees with their meeting log: the running one, and
+# past ones (completed or ended early) read-only.
+LOGGED_STATUSES = (PairingStatus.ENGAGED, PairingStatus.COMPLETED, PairingStatus.ENDED)
 
 PAIRING_PEOPLE = (
     "mentor_enrolment__application__person",
@@ -93,7 +95,7 @@ def pairings_of(person: Person) -> QuerySet[Pairing]:
 
 
 def logged_pairings_of(person: Person) -> QuerySet[Pairing]:
-    """Return the person's engaged and completed pairings, each with its meetings."""
+    """Return the person's engaged, completed and ended pairings, each with its meetings."""
     return (
         pairings_of(person)
         .filter(status__in=LOGGED_STATUSES)
@@ -104,7 +106,7 @@ def logged_pairings_of(person: Person) -> QuerySet[Pairing]:
 
 
 def get_pairing_for(person: Person, pairing_id: int) -> Pairing:
-    """Return one of the person's engaged or completed pairings, or raise Http404."""
+    """Return one of the person's engaged, completed or ended pairings, or raise Http404."""
     pairing = logged_pairings_of(person).filter(pk=pairing_id).first()
     if pairing is None:
         raise Http404("No such pairing.")
@@ -112,7 +114,7 @@ def get_pairing_for(person: Person, pairing_id: int) -> Pairing:
 
 
 def get_meeting_for(person: Person, meeting_id: int) -> Meeting:
-    """Return a meeting of the person's engaged or completed pairings, or raise Http404."""
+    """Return a meeting of the person's engaged, completed or ended pairings, or raise Http404."""
     meeting = (
         Meeting.objects.filter(pk=meeting_id, pairing__in=logged_pairings_of(person).values("pk"))
         .select_related(*(f"pairing__{path}" for path in PAIRING_PEOPLE))

@@ -209,3 +209,16 @@ def test_core_team_cannot_see_letters(core_member):
     ]
 
     assert [response.status_code for response in responses] == [403, 403, 403, 403]
+
+
+def test_batch_list_names_each_kind_of_a_mixed_batch(office):
+    batch = create_batch(kind=LetterKind.TIPS_BULLETIN, description="Mixed")
+    tips_letter(1, batch=batch)
+    other = tips_letter(2, batch=batch)
+    # Batches of decisions hold letters of several kinds, such as a head of
+    # department's letter beside a mentee's enrolment letter.
+    Letter.objects.filter(pk=other.pk).update(kind=LetterKind.NOT_ELIGIBLE)
+
+    page = office.get(reverse("admin:letters_letterbatch_changelist")).content.decode()
+
+    assert "Tips bulletin and 1 other kind" in page

@@ -132,7 +132,7 @@ def test_suggestions_page_rule_breach_needs_reason(core_client):
 
     assert response.status_code == 200
     assert Pairing.objects.count() == 0
-    assert "override reason" in response.context["error"]
+    assert "although a hard rule is broken" in response.context["error"]
     block = response.content.decode().split(f'id="mentor-{mentor.pk}"')[1]
     assert '<ul class="errorlist" role="alert">' in block
 

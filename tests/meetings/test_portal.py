@@ -239,3 +239,16 @@ def test_home_engaged_today_marks_engagement_past(client):
     assert first.due_on == timezone.localdate()
     assert first.is_past is True
     assert timezone.localdate() - pairing.engaged_on == datetime.timedelta(0)
+
+
+def test_home_lists_ended_pairing_as_past(mentee_client, pairing):
+    log_meeting(pairing, days_ago=3)
+    pairing.status = PairingStatus.ENDED
+    pairing.save(update_fields=["status"])
+
+    response = mentee_client.get(HOME_URL)
+
+    overview = response.context["overview"]
+    assert overview.current == []
+    assert [item.pairing for item in overview.past] == [pairing]
+    assert overview.past[0].meeting_count == 1
