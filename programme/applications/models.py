@@ -82,12 +82,12 @@ class Application(models.Model):
     prior_mentoring_details = EncryptedTextField(max_length=1000, blank=True)
     motivation = EncryptedTextField(max_length=3000)
 
-    area_research = models.BooleanField(default=False)
-    area_education = models.BooleanField(default=False)
-    area_clinical = models.BooleanField(default=False)
-    area_career = models.BooleanField(default=False)
-    area_other = models.BooleanField(default=False)
-    area_other_details = EncryptedCharField(max_length=300, blank=True)
+    area_research = models.BooleanField("area: research", default=False)
+    area_education = models.BooleanField("area: education", default=False)
+    area_clinical = models.BooleanField("area: clinical practice", default=False)
+    area_career = models.BooleanField("area: career development", default=False)
+    area_other = models.BooleanField("area: other skills", default=False)
+    area_other_details = EncryptedCharField("other skills", max_length=300, blank=True)
 
     # Mentee only.
     career_stage = models.CharField(max_length=20, choices=CareerStage.choices, blank=True)

@@ -67,7 +67,7 @@ class Pairing(models.Model):
         null=True, blank=True, help_text="The mentor's capacity when the pairing was engaged."
     )
     engaged_on = models.DateField(null=True, blank=True)
-    checkin_due_on = models.DateField(null=True, blank=True)
+    checkin_due_on = models.DateField("check-in due on", null=True, blank=True)
     feedback_due_on = models.DateField(null=True, blank=True)
     completion_due_on = models.DateField(null=True, blank=True)
 
