@@ -18,7 +18,11 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from programme.feedback.models import Answer, Question, Questionnaire, QuestionnaireKind
-from programme.feedback.selectors import questionnaire_cycles, questionnaire_results
+from programme.feedback.selectors import (
+    default_cycle,
+    questionnaire_cycles,
+    questionnaire_results,
+)
 
 RESULTS_PERMISSION = "feedback.view_response"
 
@@ -149,14 +153,12 @@ class QuestionnaireAdmin(admin.ModelAdmin):
 
         cycles = questionnaire_cycles(questionnaire)
         requested = request.GET.get("cycle", "")
-        cycle = requested
-        if requested not in cycles:
-            cycle = cycles[0] if cycles else ""
+        cycle = requested if requested in cycles else default_cycle(questionnaire, cycles)
         if requested and requested != cycle:
             self.message_user(
                 request,
                 f"There are no invitations or responses for cycle {requested!r}, "
-                "so the newest cycle is shown.",
+                f"so cycle {cycle} is shown.",
                 messages.WARNING,
             )
         results = questionnaire_results(questionnaire, cycle=cycle) if cycle else None

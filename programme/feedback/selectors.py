@@ -110,6 +110,9 @@ class ResponseRate:
     label: str
     invited: int
     responded: int
+    # Who answered is known from the receipts; in a small group the counts
+    # would still say whether each of a handful of named people answered.
+    shown: bool = True
 
     @property
     def percent(self) -> int:
@@ -149,7 +152,24 @@ def _groups(sizes: dict[str, int], minimum: int) -> list[Group]:
     return [Group(key, label, sizes[key], reasons[key]) for key, label in GROUPS]
 
 
-def _response_rates(questionnaire: Questionnaire, cycle: str) -> list[ResponseRate]:
+def default_cycle(questionnaire: Questionnaire, cycles: list[str]) -> str:
+    """The newest cycle with enough responses to show, else the newest cycle, else ""."""
+    minimum = ProgrammeSettings.objects.get_current().feedback_min_group_size
+    sizes = dict(
+        Response.objects.filter(questionnaire=questionnaire)
+        .values_list("cycle")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    for cycle in cycles:
+        if sizes.get(cycle, 0) >= minimum:
+            return cycle
+    return cycles[0] if cycles else ""
+
+
+def _response_rates(questionnaire: Questionnaire, cycle: str, minimum: int) -> list[ResponseRate]:
+    """Invited and responded per role and in all, hidden as a whole when a role has
+    fewer than ``minimum`` invitations, so no hidden count can be worked out."""
     invited: Counter = Counter()
     responded: Counter = Counter()
     rows = (
@@ -164,6 +184,9 @@ def _response_rates(questionnaire: Questionnaire, cycle: str) -> list[ResponseRa
             responded[row["role"]] += row["count"]
     rates = [ResponseRate(label, invited[key], responded[key]) for key, label in GROUPS[:2]]
     rates.append(ResponseRate("All", invited.total(), responded.total()))
+    if any(rate.invited and rate.invited < minimum for rate in rates):
+        for rate in rates:
+            rate.shown = False
     return rates
 
 
@@ -314,7 +337,7 @@ def questionnaire_results(
         questionnaire=questionnaire,
         cycle=cycle,
         minimum=minimum,
-        response_rates=_response_rates(questionnaire, cycle),
+        response_rates=_response_rates(questionnaire, cycle, minimum),
         statements=_statement_results(questions, answers, minimum, chart_prefix),
         meetings=_meeting_results(questions, answers, minimum),
         topics=_topic_results(questions, answers, response_sizes, minimum),

@@ -12,6 +12,7 @@ from programme.feedback.models import Invitation
 from programme.feedback.services import (
     AlreadyAnsweredError,
     FeedbackError,
+    partner_name,
     read_invitation_token,
     submit_response,
 )
@@ -53,5 +54,10 @@ def respond(request: HttpRequest, token: str) -> HttpResponse:
     else:
         form = ResponseForm(questions=questions)
 
-    context = {"questionnaire": questionnaire, "form": form, "error": error}
+    context = {
+        "questionnaire": questionnaire,
+        "partner": partner_name(invitation) if invitation.pairing_id else "",
+        "form": form,
+        "error": error,
+    }
     return render(request, "feedback/respond.html", context, status=status)

@@ -3,6 +3,7 @@ import re
 import pytest
 from django.core import signing
 from django.urls import reverse
+from django.utils.html import escape
 
 from programme.applications.models import Role
 from programme.core.models import AuditEvent
@@ -35,6 +36,11 @@ def test_respond_get_shows_questionnaire(client, invitation):
     assert invitation.questionnaire.title in page
     assert page.count('type="radio"') == 10 * 5
     assert "no-store" in response["Cache-Control"]
+    pairing = invitation.pairing
+    partner = (
+        pairing.mentee_enrolment if invitation.role == "mentor" else pairing.mentor_enrolment
+    ).application.person
+    assert f"About your pairing with {escape(partner.full_name)}" in page
 
 
 def test_respond_get_statements_are_fieldsets(client, invitation):

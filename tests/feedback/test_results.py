@@ -9,7 +9,7 @@ from django.urls import reverse
 from programme.applications.models import Role
 from programme.core.models import ProgrammeSettings
 from programme.core.roles import CORE_TEAM, OFFICE
-from programme.feedback.models import Likert, Topic
+from programme.feedback.models import Likert, Response, Topic
 from programme.feedback.selectors import questionnaire_results, too_few_message
 from tests.core.staff import create_staff_user, signed_in_client
 from tests.feedback.helpers import due_pairing, invitations_for, respond
@@ -80,17 +80,31 @@ def test_results_five_responses_shown(six_month):
 
 
 def test_results_response_rate(six_month):
-    mentee_responses(2)
+    mentee_responses(5)
     cycle = six_month.invitations.first().cycle
 
     rates = questionnaire_results(six_month, cycle=cycle).response_rates
 
     assert [(rate.label, rate.invited, rate.responded) for rate in rates] == [
-        ("Mentors", 2, 0),
-        ("Mentees", 2, 2),
-        ("All", 4, 2),
+        ("Mentors", 5, 0),
+        ("Mentees", 5, 5),
+        ("All", 10, 5),
     ]
     assert rates[2].percent == 50
+    assert all(rate.shown for rate in rates)
+
+
+def test_results_response_rate_hidden_for_small_groups(six_month):
+    mentee_responses(2)
+    cycle = six_month.invitations.first().cycle
+    client = staff_with_results()
+
+    rates = questionnaire_results(six_month, cycle=cycle).response_rates
+    page = client.get(results_url(six_month, cycle=cycle)).content.decode()
+
+    assert not any(rate.shown for rate in rates)
+    assert "Too few invited to show (fewer than 5 in a group)" in page
+    assert "100%" not in page
 
 
 def test_results_free_text_sorted(six_month):
@@ -213,3 +227,15 @@ def test_roles_may_see_results(role):
     codenames = Group.objects.get(name=role).permissions.values_list("codename", flat=True)
 
     assert "view_response" in codenames
+
+
+def test_results_page_opens_on_newest_cycle_with_enough_answers(six_month):
+    mentee_responses(5)
+    shown_cycle = six_month.invitations.first().cycle
+    Response.objects.create(questionnaire=six_month, role=Role.MENTEE, cycle="2999")
+    client = staff_with_results()
+
+    response = client.get(results_url(six_month))
+
+    assert response.context["cycle"] == shown_cycle
+    assert "2999" in response.context["cycles"]

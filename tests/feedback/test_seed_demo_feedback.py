@@ -184,6 +184,6 @@ def test_seed_demo_feedback_results_page_shows_charts(debug, cycle):
     content = response.content.decode().split('id="content-main"')[1]
     assert response.status_code == 200
     assert len(re.findall(r'<svg [^>]*class="feedback-chart"', content)) == 10
-    assert f"No invitations are recorded for cycle {cycle}" in content
+    assert "invitations are not recorded here" in content
     assert "Too few responses" not in content
     assert "Seeing my mentee grow in confidence" in content
