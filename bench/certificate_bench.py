@@ -84,13 +84,9 @@ def main() -> None:
 
         from weasyprint import HTML
 
-        from programme.letters.certificates import (
-            new_code,
-            render_certificate_pdf,
-            static_files_fetcher,
-        )
+        from programme.letters.certificates import new_code, render_certificate_pdf
         from programme.letters.models import Certificate
-        from programme.letters.pdf import STATIC_SCHEME
+        from programme.letters.pdf import STATIC_SCHEME, static_files_fetcher
 
         plain = median_ms(lambda: HTML(string=MINIMAL_PAGE).write_pdf())
         shared = median_ms(

@@ -9,7 +9,6 @@ no current key opens is rendered again rather than lost.
 """
 
 import datetime
-import functools
 import logging
 import re
 import secrets
@@ -25,7 +24,7 @@ from programme.core.crypto import current_multifernet
 from programme.core.models import Person, ProgrammeSettings
 from programme.core.services import record_event
 from programme.letters.models import Certificate
-from programme.letters.pdf import STATIC_SCHEME, StaticFilesOnlyFetcher
+from programme.letters.pdf import STATIC_SCHEME, static_files_fetcher
 from programme.letters.services import site_link
 
 logger = logging.getLogger(__name__)
@@ -174,15 +173,6 @@ def certificate_html(certificate: Certificate) -> str:
         "verify_link": verify_link(certificate),
     }
     return render_to_string("letters/certificate_pdf.html", context)
-
-
-@functools.cache
-def static_files_fetcher() -> StaticFilesOnlyFetcher:
-    # WeasyPrint 70's URLFetcher builds an HTTPS context when it is created,
-    # measured at 25 to 50 ms on a 2-core virtual machine (see bench/README.md).
-    # This fetcher never opens a URL, so one instance serves every
-    # certificate a process renders.
-    return StaticFilesOnlyFetcher()
 
 
 def render_certificate_pdf(certificate: Certificate) -> bytes:
