@@ -5,10 +5,16 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from programme.core.admin_search import ReadableAdmin
+from programme.matching.models import PairingStatus
 from programme.meetings.checkins import RESOLVE_PERMISSION, CheckInError, resolve_checkin_alert
 from programme.meetings.models import CheckIn, CheckInAnswer
 
-OPEN_ALERT = Q(answer=CheckInAnswer.CANNOT_REACH, alert_resolved_at__isnull=True)
+# An alert stays open until the office resolves it or the pairing stops running.
+OPEN_ALERT = Q(
+    answer=CheckInAnswer.CANNOT_REACH,
+    alert_resolved_at__isnull=True,
+    pairing__status=PairingStatus.ENGAGED,
+)
 
 
 class AlertFilter(admin.SimpleListFilter):
@@ -90,6 +96,8 @@ class CheckInAdmin(ReadableAdmin):
 
     @admin.display(description="Alert", ordering="open_alert")
     def alert(self, checkin: CheckIn) -> str:
+        if checkin.has_open_alert and checkin.pairing.status != PairingStatus.ENGAGED:
+            return f"Closed: the pairing is {checkin.pairing.get_status_display().lower()}"
         if checkin.has_open_alert:
             return "Open: cannot reach partner"
         if checkin.alert_resolved_at is not None:

@@ -507,6 +507,17 @@ def test_checkin_admin_lists_open_alerts_first(office):
     assert reverse("admin:matching_pairing_change", args=[alert.pairing_id]) in page
 
 
+def test_checkin_admin_closes_alert_of_completed_pairing(office):
+    alert = answered_checkins(1, CheckInAnswer.CANNOT_REACH)[0]
+    Pairing.objects.filter(pk=alert.pairing_id).update(status=PairingStatus.COMPLETED)
+    client = signed_in_client(office)
+
+    page = client.get(CHECKIN_ADMIN_URL).content.decode()
+
+    assert "Closed: the pairing is completed" in page
+    assert "Open: cannot reach partner" not in page
+
+
 def test_checkin_admin_office_resolves_alert(office):
     alert = answered_checkins(1, CheckInAnswer.CANNOT_REACH)[0]
     client = signed_in_client(office)
