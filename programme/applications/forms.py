@@ -60,6 +60,18 @@ def validate_multi_line(value: str) -> None:
             )
 
 
+# Characters that take no space on screen: spaces, line and paragraph
+# separators, and format characters such as the zero-width space.
+INVISIBLE_CATEGORIES = frozenset({"Zs", "Zl", "Zp", "Cf", "Cc"})
+
+
+def blank_if_invisible(value: str) -> str:
+    """Return "" for an answer with nothing visible in it, so that it counts as empty."""
+    if any(unicodedata.category(character) not in INVISIBLE_CATEGORIES for character in value):
+        return value
+    return ""
+
+
 class SingleLineField(forms.CharField):
     """A one-line answer. Control characters are checked before surrounding
     whitespace is stripped, so a trailing line break is rejected too."""
@@ -67,7 +79,7 @@ class SingleLineField(forms.CharField):
     def to_python(self, value):
         if isinstance(value, str) and value not in self.empty_values:
             validate_single_line(value)
-        return super().to_python(value)
+        return blank_if_invisible(super().to_python(value))
 
 
 class MultiLineField(forms.CharField):
@@ -77,7 +89,7 @@ class MultiLineField(forms.CharField):
     widget = forms.Textarea(attrs={"rows": 4})
 
     def to_python(self, value):
-        value = super().to_python(value)
+        value = blank_if_invisible(super().to_python(value))
         return value.replace("\r\n", "\n").replace("\r", "\n")
 
 
