@@ -19,20 +19,15 @@ Nothing is written into the repository. Run with
 
 import datetime
 import io
-import os
-import secrets
-import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
-
-from cryptography.fernet import Fernet
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-ROUNDS = 15
+from common import ROUNDS, median_ms, prepare_environment  # noqa: E402
+
 BUDGET_RATIO = 1.5
 MINIMAL_PAGE = '<!doctype html><html lang="en"><body><p>A minimal page.</p></body></html>'
 HOLDERS = {
@@ -42,37 +37,11 @@ HOLDERS = {
 }
 
 
-def prepare_environment(database_path: Path) -> None:
-    """Set fresh keys and safe settings before Django reads them, ignoring a developer's .env."""
-    os.environ["DJANGO_ENV_FILE"] = ""
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mentoring.settings")
-    os.environ["SECRET_KEY"] = secrets.token_urlsafe(50)
-    os.environ["FIELD_ENCRYPTION_KEYS"] = Fernet.generate_key().decode("ascii")
-    os.environ["BLIND_INDEX_KEY"] = secrets.token_urlsafe(48)
-    os.environ["SITE_URL"] = "http://testserver"
-    os.environ["ALLOWED_HOSTS"] = "testserver"
-    os.environ["SECURE_TRANSPORT"] = "false"
-    os.environ["DJANGO_DEBUG"] = "false"
-    os.environ["MAIL_BACKEND"] = "django.core.mail.backends.locmem.EmailBackend"
-    os.environ["LOG_LEVEL"] = "ERROR"
-    os.environ["DATABASE_URL"] = f"sqlite:///{database_path}"
-
-
-def median_ms(action, rounds: int = ROUNDS) -> float:
-    """Run ``action`` twice to warm up, then ``rounds`` times, and return the median in ms."""
-    action()
-    action()
-    timings = []
-    for _ in range(rounds):
-        started = time.perf_counter()
-        action()
-        timings.append((time.perf_counter() - started) * 1000)
-    return statistics.median(timings)
-
-
 def main() -> None:
     with tempfile.TemporaryDirectory(prefix="certificate-bench-") as folder:
-        prepare_environment(Path(folder) / "bench.sqlite3")
+        prepare_environment(
+            DATABASE_URL=f"sqlite:///{Path(folder) / 'bench.sqlite3'}", LOG_LEVEL="ERROR"
+        )
 
         import django
 

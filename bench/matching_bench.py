@@ -13,53 +13,21 @@ Nothing is written into the repository. Run with ``make bench``.
 """
 
 import datetime
-import os
-import secrets
-import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from cryptography.fernet import Fernet
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from common import ROUNDS, median_ms, prepare_environment  # noqa: E402
 
 MENTORS = 5_000
 MENTEES = 10_000
 ENGAGED_PAIRINGS = 2_000
-ROUNDS = 15
 COUNTRIES = ("GB", "AT", "DE", "IT", "FR", "ES", "NL", "BR", "US", "SG", "IN", "AU", "PK", "EG")
 LANGUAGES = (["en"], ["en", "de"], ["it", "en"], ["fr"], ["es", "en"], ["pt", "en"], ["de"])
-
-
-def prepare_environment() -> None:
-    """Set fresh keys and safe settings before Django reads them, ignoring a developer's .env."""
-    os.environ["DJANGO_ENV_FILE"] = ""
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mentoring.settings")
-    os.environ["SECRET_KEY"] = secrets.token_urlsafe(50)
-    os.environ["FIELD_ENCRYPTION_KEYS"] = Fernet.generate_key().decode("ascii")
-    os.environ["BLIND_INDEX_KEY"] = secrets.token_urlsafe(48)
-    os.environ["SITE_URL"] = "http://testserver"
-    os.environ["ALLOWED_HOSTS"] = "testserver"
-    os.environ["SECURE_TRANSPORT"] = "false"
-    os.environ["DJANGO_DEBUG"] = "false"
-    os.environ["STAFF_TOTP_RELAXED"] = "false"
-    os.environ["MAIL_BACKEND"] = "django.core.mail.backends.locmem.EmailBackend"
-    os.environ["LOG_LEVEL"] = "WARNING"
-
-
-def median_ms(action, rounds: int = ROUNDS) -> float:
-    """Run ``action`` twice to warm up, then ``rounds`` times, and return the median in ms."""
-    action()
-    action()
-    timings = []
-    for _ in range(rounds):
-        started = time.perf_counter()
-        action()
-        timings.append((time.perf_counter() - started) * 1000)
-    return statistics.median(timings)
 
 
 def seed() -> None:

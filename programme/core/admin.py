@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django_countries.filters import CountryFilter
 
-from programme.core.admin_search import BlindIndexSearchMixin, ReadableAdmin
+from programme.core.admin_search import BlindIndexSearchMixin, ReadableAdmin, ViewOnlyAdmin
 from programme.core.languages import LANGUAGE_CHOICES
 from programme.core.models import AuditEvent, Person, ProgrammeSettings
 
@@ -131,17 +131,8 @@ class ProgrammeSettingsAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ViewOnlyAdmin):
     list_display = ("occurred_at", "action", "object_type", "object_id", "actor")
     list_filter = ("action",)
     list_select_related = ("actor",)
     date_hierarchy = "occurred_at"
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

@@ -47,3 +47,16 @@ class ReadableAdmin(admin.ModelAdmin):
     def get_sortable_by(self, request):
         encrypted = encrypted_field_names(self.model)
         return [name for name in self.get_list_display(request) if name not in encrypted]
+
+
+class ViewOnlyAdmin(ReadableAdmin):
+    """Base class for records staff may read but never add, change or delete here."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -10,7 +10,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from programme.core.admin_search import BlindIndexSearchMixin, ReadableAdmin
+from programme.core.admin_search import BlindIndexSearchMixin, ViewOnlyAdmin
 from programme.core.text import count_of
 from programme.letters import placeholders
 from programme.letters.certificates import (
@@ -118,7 +118,7 @@ class LetterTemplateAdmin(admin.ModelAdmin):
         return pdf_response(render_letter_pdf(letter), f"preview-{template.kind}.pdf")
 
 
-class LetterAdminBase(BlindIndexSearchMixin, ReadableAdmin):
+class LetterAdminBase(BlindIndexSearchMixin, ViewOnlyAdmin):
     person_path = "person__"
     list_display = ("id", "kind", "recipient", "state", "attempts", "created_at", "sent_at")
     list_filter = ("state", "kind")
@@ -146,15 +146,6 @@ class LetterAdminBase(BlindIndexSearchMixin, ReadableAdmin):
         "created_by",
     )
     readonly_fields = fields
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
     def lookup_allowed(self, lookup, value, request=None) -> bool:
         # The person page links here with ?person__id__exact=<id>.
@@ -239,19 +230,10 @@ class FailedLetterAdmin(LetterAdminBase):
 
 
 @admin.register(LetterBatch)
-class LetterBatchAdmin(admin.ModelAdmin):
+class LetterBatchAdmin(ViewOnlyAdmin):
     list_display = ("description", "kinds", "letter_count", "created_at", "approved_at", "review")
     list_filter = ("kind",)
     ordering = ("-created_at", "-id")
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
     def get_queryset(self, request):
         return (
@@ -345,7 +327,7 @@ class LetterBatchAdmin(admin.ModelAdmin):
 
 
 @admin.register(Certificate)
-class CertificateAdmin(ReadableAdmin):
+class CertificateAdmin(ViewOnlyAdmin):
     """Issued certificates, read-only, found by their code."""
 
     list_display = ("code", "holder_name", "role", "starts_on", "ends_on", "issued_at", "pdf_link")
@@ -365,15 +347,6 @@ class CertificateAdmin(ReadableAdmin):
         "pdf_link",
     )
     readonly_fields = fields
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
     def get_queryset(self, request):
         # The stored PDF stays in the database until someone opens it.

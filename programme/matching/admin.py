@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 
 from programme.applications.models import AREA_LABELS, Role
-from programme.core.admin_search import ReadableAdmin
+from programme.core.admin_search import ViewOnlyAdmin
 from programme.core.languages import LANGUAGE_NAMES
 from programme.core.text import count_of
 from programme.matching.models import (
@@ -178,18 +178,7 @@ class ProposeForm(forms.Form):
     override_reason = forms.CharField(required=False, max_length=MAX_NOTE_LENGTH)
 
 
-class ReadOnlyPairingAdmin(ReadableAdmin):
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-
-class PairingAdmin(ReadOnlyPairingAdmin):
+class PairingAdmin(ViewOnlyAdmin):
     """The list of pairings, read-only, filtered by status, at a constant number of queries."""
 
     list_display = ("id", "mentee", "mentor", "status", "proposed_at", "engaged_on")

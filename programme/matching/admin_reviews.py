@@ -22,6 +22,7 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 
 from programme.applications.models import Application, Role
+from programme.core.admin_search import ViewOnlyAdmin
 from programme.core.text import count_of
 from programme.matching.models import (
     MAX_NOTE_LENGTH,
@@ -362,19 +363,6 @@ class PairingReviewPagesMixin:
         )
 
 
-class ReadOnlyPairingAdmin(admin.ModelAdmin):
-    """Fallback used only when no pairing admin is registered before this module is imported."""
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-
 def register_review_pages(site: admin.AdminSite = admin.site) -> None:
     """Register the pairing admin again with the review and end pages added."""
     if site.is_registered(Pairing):
@@ -383,7 +371,8 @@ def register_review_pages(site: admin.AdminSite = admin.site) -> None:
             return
         site.unregister(Pairing)
     else:
-        base = ReadOnlyPairingAdmin
+        # Used only when no pairing admin was registered before this module is imported.
+        base = ViewOnlyAdmin
     admin_class = type("PairingAdminWithReviews", (PairingReviewPagesMixin, base), {})
     site.register(Pairing, admin_class)
 

@@ -4,7 +4,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
 
-from programme.core.admin_search import ReadableAdmin
+from programme.core.admin_search import ViewOnlyAdmin
 from programme.matching.models import PairingStatus
 from programme.meetings.checkins import RESOLVE_PERMISSION, CheckInError, resolve_checkin_alert
 from programme.meetings.models import CheckIn, CheckInAnswer
@@ -35,7 +35,7 @@ class AlertFilter(admin.SimpleListFilter):
 
 
 @admin.register(CheckIn)
-class CheckInAdmin(ReadableAdmin):
+class CheckInAdmin(ViewOnlyAdmin):
     """One-month check-ins, with open "cannot reach my partner" alerts listed first."""
 
     list_display = (
@@ -64,15 +64,6 @@ class CheckInAdmin(ReadableAdmin):
         "alert_resolved_by",
     )
     readonly_fields = fields
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
     def has_resolve_alert_permission(self, request) -> bool:
         return request.user.has_perm(RESOLVE_PERMISSION)

@@ -18,7 +18,7 @@ from django.utils.html import format_html
 
 from programme.applications.admin import ApplicationAdmin
 from programme.applications.models import Application, ApplicationStatus, Role
-from programme.core.admin_search import BlindIndexSearchMixin, ReadableAdmin
+from programme.core.admin_search import BlindIndexSearchMixin, ViewOnlyAdmin
 from programme.core.models import ProgrammeSettings
 from programme.core.text import count_of
 from programme.letters.models import LetterBatch
@@ -370,19 +370,8 @@ class ApplicantColumnMixin:
         return format_html('<a href="{}">Application {}</a>', url, obj.application_id)
 
 
-class ReadOnlyAdmin(ReadableAdmin):
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-
 @admin.register(Enrolment)
-class EnrolmentAdmin(ApplicantColumnMixin, BlindIndexSearchMixin, ReadOnlyAdmin):
+class EnrolmentAdmin(ApplicantColumnMixin, BlindIndexSearchMixin, ViewOnlyAdmin):
     person_path = "application__person__"
     list_display = (
         "id",
@@ -436,7 +425,7 @@ class EnrolmentAdmin(ApplicantColumnMixin, BlindIndexSearchMixin, ReadOnlyAdmin)
 
 
 @admin.register(VettingDecision)
-class VettingDecisionAdmin(ApplicantColumnMixin, ReadOnlyAdmin):
+class VettingDecisionAdmin(ApplicantColumnMixin, ViewOnlyAdmin):
     list_display = (
         "decided_at",
         "application_link",
