@@ -153,7 +153,7 @@ def _groups(sizes: dict[str, int], minimum: int) -> list[Group]:
 
 
 def default_cycle(questionnaire: Questionnaire, cycles: list[str]) -> str:
-    """The newest cycle with enough responses to show, else the newest cycle, else ""."""
+    """Return the newest cycle with enough responses to show, else the newest cycle, else ""."""
     minimum = ProgrammeSettings.objects.get_current().feedback_min_group_size
     sizes = dict(
         Response.objects.filter(questionnaire=questionnaire)

@@ -14,7 +14,6 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
 
-from programme.applications.models import Role
 from programme.core.models import Person, ProgrammeSettings
 from programme.core.services import record_event
 from programme.feedback.defaults import create_default_questionnaires
@@ -137,14 +136,10 @@ def _invite(
 
 
 def partner_name(invitation: Invitation) -> str:
-    """Name the other person of the pairing the invitation asks about."""
-    pairing = invitation.pairing
-    if pairing is None:
+    """Return the name of the other person in the invitation's pairing."""
+    if invitation.pairing is None:
         return "your partner"
-    partner = (
-        pairing.mentee_enrolment if invitation.role == Role.MENTOR else pairing.mentor_enrolment
-    )
-    return partner.application.person.full_name
+    return invitation.pairing.partner_enrolment(invitation.role).application.person.full_name
 
 
 def _queue_questionnaire_letter(

@@ -258,8 +258,8 @@ class LetterBatchAdmin(ViewOnlyAdmin):
 
     @admin.display(description="Kind of letters", ordering="kind")
     def kinds(self, batch: LetterBatch) -> str:
-        """The batch's kind, and how many other kinds its letters have (such as heads of
-        department's letters beside enrolment letters)."""
+        """Return the batch's kind and the number of other kinds among its letters, such as
+        heads of department's letters beside enrolment letters."""
         others = max(batch.kind_count - 1, 0)
         if not others:
             return batch.get_kind_display()

@@ -209,7 +209,7 @@ class MatchingQueueAdmin(admin.ModelAdmin):
     """The queue of waiting mentees, with suggestions, the plan and the engagement figures."""
 
     def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
-        # The office sees the queue, to check where a mentee stands; only the
+        # The office sees the queue, to check a mentee's place in it. Only the
         # core team opens suggestions and proposes.
         return request.user.has_perm(PROPOSE_PERMISSION) or request.user.has_perm(
             VIEW_PAIRING_PERMISSION
@@ -288,7 +288,7 @@ class MatchingQueueAdmin(admin.ModelAdmin):
         return TemplateResponse(request, "admin/matching/queue.html", context)
 
     def lean_context(self, request: HttpRequest) -> dict:
-        """The admin's context for every page, without the sidebar's app list."""
+        """Return the admin's context for every page, without the sidebar's app list."""
         site = self.admin_site
         return {
             "site_title": site.site_title,

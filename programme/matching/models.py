@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from programme.applications.models import Role
 from programme.core.fields import EncryptedTextField
 from programme.vetting.models import Enrolment
 
@@ -111,6 +112,14 @@ class Pairing(models.Model):
 
     def __str__(self) -> str:
         return f"Pairing {self.pk} ({self.get_status_display()})"
+
+    def role_of(self, enrolment_id: int) -> str:
+        """Return the role in this pairing of the given mentor or mentee enrolment."""
+        return Role.MENTOR if enrolment_id == self.mentor_enrolment_id else Role.MENTEE
+
+    def partner_enrolment(self, role: str) -> Enrolment:
+        """Return the enrolment of the other person, seen from the one in ``role``."""
+        return self.mentee_enrolment if role == Role.MENTOR else self.mentor_enrolment
 
 
 class Verdict(models.TextChoices):

@@ -1,4 +1,4 @@
-"""Who the participant on a request is: sign-in and sign-out, with an idle timeout.
+"""Participant sign-in and sign-out for a request, with an idle timeout.
 
 Participants have no account and no password. A used sign-in link puts their
 Person's id in the session. Every request that finds it refreshes the time of
@@ -40,7 +40,7 @@ def sign_out_participant(request: HttpRequest) -> None:
 
 
 def current_participant(request: HttpRequest) -> Person | None:
-    """The signed-in participant, or None when nobody is or the session went idle."""
+    """Return the signed-in participant, or None when no one is signed in or the session idled."""
     person_id = request.session.get(SESSION_PERSON)
     if person_id is None:
         return None

@@ -276,14 +276,10 @@ def _queue_alert_letter(checkin: CheckIn) -> None:
     pairing = Pairing.objects.select_related(
         "mentor_enrolment__application__person", "mentee_enrolment__application__person"
     ).get(pk=checkin.pairing_id)
-    if checkin.enrolment_id == pairing.mentor_enrolment_id:
-        person = pairing.mentor_enrolment.application.person
-        partner = pairing.mentee_enrolment.application.person
-        role = Role.MENTOR
-    else:
-        person = pairing.mentee_enrolment.application.person
-        partner = pairing.mentor_enrolment.application.person
-        role = Role.MENTEE
+    role = pairing.role_of(checkin.enrolment_id)
+    own = pairing.mentor_enrolment if role == Role.MENTOR else pairing.mentee_enrolment
+    person = own.application.person
+    partner = pairing.partner_enrolment(role).application.person
     queue_letter(
         kind=LetterKind.CHECKIN_ALERT,
         idempotency_key=f"checkin-alert:{checkin.pk}",

@@ -229,7 +229,7 @@ def test_roles_may_see_results(role):
     assert "view_response" in codenames
 
 
-def test_results_page_opens_on_newest_cycle_with_enough_answers(six_month):
+def test_results_default_cycle_large_enough(six_month):
     mentee_responses(5)
     shown_cycle = six_month.invitations.first().cycle
     Response.objects.create(questionnaire=six_month, role=Role.MENTEE, cycle="2999")

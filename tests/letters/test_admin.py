@@ -211,7 +211,7 @@ def test_core_team_cannot_see_letters(core_member):
     assert [response.status_code for response in responses] == [403, 403, 403, 403]
 
 
-def test_batch_list_names_each_kind_of_a_mixed_batch(office):
+def test_batch_list_names_mixed_kinds(office):
     batch = create_batch(kind=LetterKind.TIPS_BULLETIN, description="Mixed")
     tips_letter(1, batch=batch)
     other = tips_letter(2, batch=batch)

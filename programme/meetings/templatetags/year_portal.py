@@ -13,9 +13,7 @@ register = template.Library()
 
 def partner_of(checkin: CheckIn) -> Person:
     pairing = checkin.pairing
-    if checkin.enrolment_id == pairing.mentor_enrolment_id:
-        return pairing.mentee_enrolment.application.person
-    return pairing.mentor_enrolment.application.person
+    return pairing.partner_enrolment(pairing.role_of(checkin.enrolment_id)).application.person
 
 
 @register.inclusion_tag("meetings/year/panels.html", takes_context=True)
